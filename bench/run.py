@@ -1,0 +1,189 @@
+"""ecoute benchmarks: `make bench` runs this and rewrites docs/benchmarks.md.
+
+Reads the public data in ../shared/data (never shipped with ecoute). Each
+measured command runs in its own process so that its peak memory (RSS) is
+its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("ECOUTE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+UNLABELED = SHARED / "reviews_fr_insurance" / "unlabeled.csv"
+DEV = SHARED / "reviews_fr_insurance" / "dev.csv"
+OUT = ROOT / "docs" / "benchmarks.md"
+
+
+def build_csv(path: Path, rows: int) -> int:
+    """`rows` unique rows made by repeating the unlabeled reviews with a suffix."""
+    with UNLABELED.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = reader.fieldnames
+        base = [row for row in reader if row.get("text", "").strip()]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for i in range(rows):
+            row = dict(base[i % len(base)])
+            row["id"] = f"{row.get('id', '')}-{i}"
+            row["text"] = f"{row['text']} [copie {i // len(base)}]"
+            writer.writerow(row)
+    return path.stat().st_size
+
+
+def measure(args: list[str], env: dict[str, str]) -> dict:
+    """Run a command; return wall time, peak RSS (MB) and its JSON output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(args)}\n{stderr}")
+    return {"seconds": elapsed, "peak_rss_mb": usage.ru_maxrss / 1024, "output": stdout}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def commit() -> str:
+    try:
+        return subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def import_bench(work: Path, rows: int, analyse: bool, env: dict[str, str]) -> dict:
+    data = work / f"reviews_{rows}.csv"
+    size = build_csv(data, rows)
+    db = work / f"bench_{rows}_{int(analyse)}.db"
+    args = [sys.executable, "-m", "ecoute", "import", str(data), "--db", f"sqlite:///{db}", "--id-col", "id", "--json"]
+    if not analyse:
+        args.append("--no-analyze")
+    result = measure(args, env)
+    summary = json.loads(result["output"])
+    assert summary["input"] == summary["stored"] + summary["duplicate"] + summary["rejected"], summary
+    return {
+        "rows": rows,
+        "mb": size / 1024**2,
+        "seconds": result["seconds"],
+        "per_second": rows / result["seconds"],
+        "peak_rss_mb": result["peak_rss_mb"],
+        "summary": summary,
+    }
+
+
+def stage_bench(env: dict[str, str], count: int = 2000) -> list[dict]:
+    """Throughput of each pipeline prefix on real short reviews (one process)."""
+    code = f"""
+import csv, json, time
+from ecoute.pipeline import Item, Pipeline
+from ecoute.record import Source
+texts = [r["text"] for r in csv.DictReader(open({str(DEV)!r}, encoding="utf-8")) if r["text"].strip()][:{count}]
+out = []
+for names in (["language"], ["language", "sentences"], ["language", "sentences", "date"]):
+    pipe = Pipeline(names)
+    t0 = time.perf_counter(); pipe.warm_up(); load = time.perf_counter() - t0
+    items = [Item(text=t, source=Source(kind="csv")) for t in texts]
+    t0 = time.perf_counter()
+    for i in range(0, len(items), 256):
+        pipe.analyse(items[i:i + 256])
+    out.append({{"pipeline": pipe.version, "texts": len(texts), "load_s": load, "per_second": len(texts) / (time.perf_counter() - t0)}})
+print(json.dumps(out))
+"""
+    return json.loads(measure([sys.executable, "-c", code], env)["output"])
+
+
+def main() -> None:
+    if not UNLABELED.exists():
+        raise SystemExit(f"{UNLABELED} not found: the benchmarks need ../shared/data (set ECOUTE_SHARED_DATA).")
+    env = {**os.environ, "ECOUTE_LANG": "en", "PYTHONUNBUFFERED": "1"}
+    full = os.environ.get("ECOUTE_BENCH_QUICK") is None
+    sizes = (100_000, 200_000) if full else (10_000, 20_000)
+    with tempfile.TemporaryDirectory(prefix="ecoute-bench-") as tmp:
+        work = Path(tmp)
+        storage = [import_bench(work, n, analyse=False, env=env) for n in sizes]
+        print("storage path:", [(s["rows"], round(s["per_second"]), round(s["peak_rss_mb"])) for s in storage], flush=True)
+        end_to_end = import_bench(work, 20_000 if full else 2_000, analyse=True, env=env)
+        print("end to end:", round(end_to_end["per_second"]), flush=True)
+        stages = stage_bench(env)
+        print("stages:", stages, flush=True)
+    write_report(storage, end_to_end, stages)
+
+
+def write_report(storage: list[dict], end_to_end: dict, stages: list[dict]) -> None:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {now} on {machine()}, commit `{commit()}`, by `make bench` (`bench/run.py`).",
+        "Data: `../shared/data/reviews_fr_insurance/unlabeled.csv` (French insurance reviews, median about 200",
+        "characters), repeated with a suffix that makes each row unique. Each import runs as its own",
+        "`ecoute import` process into a new SQLite file; peak memory is that process's maximum RSS.",
+        "",
+        "## Import: the storage path (`--no-analyze`)",
+        "",
+        "Reading, decoding, normalising, duplicate detection and writing. Target: at least 5,000 records/s,",
+        "peak memory under 300 MB and flat when the file doubles.",
+        "",
+        "| rows | file | time | records/s | peak RSS | stored / duplicate / rejected |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for s in storage:
+        sm = s["summary"]
+        lines.append(
+            f"| {s['rows']:,} | {s['mb']:.1f} MB | {s['seconds']:.1f} s | **{s['per_second']:,.0f}** | {s['peak_rss_mb']:.0f} MB "
+            f"| {sm['stored']:,} / {sm['duplicate']:,} / {sm['rejected']:,} |"
+        )
+    if len(storage) == 2:
+        growth = storage[1]["peak_rss_mb"] / storage[0]["peak_rss_mb"] - 1
+        lines += ["", f"Peak memory when the file doubles: {growth:+.0%}."]
+    e = end_to_end
+    lines += [
+        "",
+        "## Import end to end (pipeline on)",
+        "",
+        "The same path with the analysis pipeline on (the components of `ecoute pipeline`); its speed is",
+        "bounded by the pipeline.",
+        "",
+        "| rows | time | records/s | peak RSS | analysed |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {e['rows']:,} | {e['seconds']:.1f} s | **{e['per_second']:,.0f}** | {e['peak_rss_mb']:.0f} MB | {e['summary']['analysed']:,} |",
+        "",
+        "## Pipeline stages",
+        "",
+        "Throughput of growing pipelines on the first 2,000 reviews of `dev.csv`, batches of 256, one process",
+        "(one core). Load time is the first warm-up (models read from disk).",
+        "",
+        "| pipeline | texts/s | load |",
+        "|---|---:|---:|",
+    ]
+    for s in stages:
+        lines.append(f"| `{s['pipeline']}` | {s['per_second']:,.0f} | {s['load_s']:.1f} s |")
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

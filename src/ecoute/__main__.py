@@ -1,0 +1,3 @@
+from ecoute.cli.main import main
+
+main()

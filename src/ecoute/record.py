@@ -1,0 +1,176 @@
+"""The analysis record: what every interface returns for one testimony.
+
+The record is the public contract of ecoute (PRODUCT.md, "The analysis
+record"). Its JSON Schema is generated from these models, published by
+``ecoute schema`` and versioned by ``SCHEMA_VERSION``: a change that removes
+or retypes a field bumps the major version.
+
+Every top-level key is always present. A stage that has not run, or found
+nothing, leaves an empty list or ``None``: values are never invented.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+SCHEMA_ID = f"https://ecoute.dev/schema/analysis-record/{SCHEMA_VERSION}.json"
+
+Role = Literal["customer", "employee", "unknown"]
+SentimentLabel = Literal["negative", "neutral", "positive", "mixed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """Character offsets into the stored (pseudonymised) text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Source(_Model):
+    """Where the testimony came from, so results join back to the input."""
+
+    kind: str = Field(description="Input format: text, html, csv, tsv, jsonl, xlsx, eml, mbox, api, survey…")
+    path: str | None = Field(default=None, description="File the testimony was read from, when it came from a file.")
+    row: int | None = Field(default=None, description="1-based record number inside that file.")
+    external_id: str | None = Field(default=None, description="The input's own identifier (--id-col).")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Every other column or header kept from the input.")
+
+
+class PiiItem(_Model):
+    type: str
+    placeholder: str
+    start: int
+    end: int
+
+
+class Sentiment(_Model):
+    label: SentimentLabel
+    score: float = Field(ge=-1, le=1)
+
+
+class Sentence(_Model):
+    start: int
+    end: int
+    text: str
+    sentiment: Sentiment | None = None
+
+
+class Emotion(_Model):
+    emotion: str
+    intensity: float = Field(ge=0, le=1)
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Theme(_Model):
+    code: str
+    confidence: float = Field(ge=0, le=1)
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class JourneyEvent(_Model):
+    when: str | None = None
+    when_text: str | None = None
+    channel: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    outcome: str | None = None
+    wait_minutes: float | None = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Journey(_Model):
+    events: list[JourneyEvent] = Field(default_factory=list)
+    contacts: int | None = None
+    channels: list[str] = Field(default_factory=list)
+    transfers: int | None = None
+    loops: int | None = None
+    dead_ends: list[str] = Field(default_factory=list)
+    total_wait_minutes: float | None = None
+    elapsed_days: float | None = None
+    resolved: bool | None = None
+
+
+class EffortDriver(_Model):
+    driver: str
+    contribution: float
+
+
+class Effort(_Model):
+    score: float = Field(ge=1, le=7)
+    drivers: list[EffortDriver] = Field(default_factory=list)
+
+
+class Risk(_Model):
+    churn: float = Field(ge=0, le=1)
+    escalation: float = Field(ge=0, le=1)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class RootCause(_Model):
+    kind: Literal["process", "people", "product", "policy", "tools"]
+    confidence: float = Field(ge=0, le=1)
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Entity(_Model):
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+class ComponentRun(_Model):
+    name: str
+    version: str
+
+
+class AnalysisRecord(_Model):
+    """One analysed testimony (PRODUCT.md). All keys always present."""
+
+    schema_version: str = SCHEMA_VERSION
+    id: str = Field(description="Stable id of the testimony, derived from its normalised text.")
+    source: Source
+    date: str | None = Field(description="The testimony's date (ISO 8601), from its metadata first, else from its text.")
+    date_source: Literal["metadata", "text"] | None = None
+    language: str | None = Field(description="ISO 639-1 code of the text's language; null when it cannot be told.")
+    language_confidence: float | None = None
+    author_role: Role = "unknown"
+    text: str = Field(description="The text as stored (pseudonymised once the privacy stage runs).")
+    pii: list[PiiItem] = Field(default_factory=list)
+    sentiment: Sentiment | None = None
+    sentences: list[Sentence] = Field(default_factory=list)
+    emotions: list[Emotion] = Field(default_factory=list)
+    themes: list[Theme] = Field(default_factory=list)
+    journey: Journey = Field(default_factory=Journey)
+    effort: Effort | None = None
+    risk: Risk | None = None
+    tenure_years: float | None = None
+    root_causes: list[RootCause] = Field(default_factory=list)
+    owner: str | None = None
+    entities: list[Entity] = Field(default_factory=list)
+    pipeline: list[ComponentRun] = Field(default_factory=list, description="The components that ran, in order, with their versions.")
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of the analysis record."""
+    schema = AnalysisRecord.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "ecoute analysis record"
+    # All keys are always present: make that part of the contract.
+    schema["required"] = list(AnalysisRecord.model_fields)
+    return schema
+
+
+def dumps(record: AnalysisRecord) -> str:
+    """One record as a line of JSON (keys in schema order, UTF-8 kept)."""
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)

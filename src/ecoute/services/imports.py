@@ -1,0 +1,213 @@
+"""Importing testimonies into the store.
+
+Every input record ends up in exactly one of three places, in the same
+transaction as the run's counts: ``testimonies`` (stored), ``duplicates``
+(same normalised text as a stored testimony) or ``rejections`` (with its
+file, row and reason). So ``input == stored + duplicate + rejected`` for
+every run, and the rows prove it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Sequence
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
+
+from ecoute.ingest import iter_inputs, resolve_inputs
+from ecoute.ingest.model import RawRecord, ReadOptions, Rejection
+from ecoute.pipeline import Pipeline
+from ecoute.services.analysis import item_from_raw, split_results, store_analyses
+from ecoute.store.models import DuplicateRow, ImportRun, RejectionRow, SourceRow, TestimonyRow, utcnow
+from ecoute.text import testimony_id
+
+
+@dataclass(slots=True)
+class ImportReport:
+    run_id: int
+    input: int = 0
+    stored: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    analysed: int = 0
+    analysis_failed: int = 0
+
+    @property
+    def adds_up(self) -> bool:
+        return self.input == self.stored + self.duplicate + self.rejected
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Sources:
+    """Source rows by file path, created on first sight."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.ids: dict[str, int] = {}
+
+    def id_for(self, path: str) -> int:
+        if path not in self.ids:
+            with self.engine.begin() as connection:
+                found = connection.scalar(select(SourceRow.id).where(SourceRow.kind == "file", SourceRow.location == path))
+                if found is None:
+                    found = connection.execute(
+                        insert(SourceRow).values(kind="file", location=path, created_at=utcnow()).returning(SourceRow.id)
+                    ).scalar_one()
+            self.ids[path] = found
+        return self.ids[path]
+
+
+def run_import(
+    engine: Engine,
+    paths: Sequence[str],
+    options: ReadOptions,
+    *,
+    pipeline: Pipeline | None = None,
+    batch_size: int = 1000,
+) -> ImportReport:
+    """Import ``paths`` into the store; analyse what is new when a pipeline is given.
+
+    Raises :class:`ecoute.errors.InputNotFound` before anything is written
+    when a path does not exist; a bad file or record never stops the run.
+    """
+    files = resolve_inputs(paths)
+    run_options = {
+        "paths": [str(p) for p in paths],
+        "text_col": options.text_col,
+        "id_col": options.id_col,
+        "date_col": options.date_col,
+        "format": options.format,
+        "analyse": pipeline is not None,
+        "pipeline": pipeline.version if pipeline else None,
+    }
+    with engine.begin() as connection:
+        run_id = connection.execute(
+            insert(ImportRun).values(started_at=utcnow(), status="running", options=run_options).returning(ImportRun.id)
+        ).scalar_one()
+    report = ImportReport(run_id=run_id)
+    sources = _Sources(engine)
+    batch: list[RawRecord | Rejection] = []
+    try:
+        for entry in iter_inputs(files, options):
+            batch.append(entry)
+            if len(batch) >= batch_size:
+                _flush(engine, batch, report, sources, pipeline)
+                batch.clear()
+        if batch:
+            _flush(engine, batch, report, sources, pipeline)
+        _finish(engine, run_id, "done")
+    except BaseException:
+        _finish(engine, run_id, "interrupted")
+        raise
+    return report
+
+
+def _flush(
+    engine: Engine,
+    batch: list[RawRecord | Rejection],
+    report: ImportReport,
+    sources: _Sources,
+    pipeline: Pipeline | None,
+) -> None:
+    records = [(entry, testimony_id(entry.text)) for entry in batch if isinstance(entry, RawRecord)]
+    rejections = [entry for entry in batch if isinstance(entry, Rejection)]
+    wanted = {tid for _, tid in records}
+    with engine.connect() as connection:
+        seen = set(connection.scalars(select(TestimonyRow.id).where(TestimonyRow.id.in_(wanted)))) if wanted else set()
+    now = utcnow()
+    new_rows: list[dict] = []
+    new_records: list[RawRecord] = []
+    duplicate_rows: list[dict] = []
+    for raw, tid in records:
+        source_id = sources.id_for(raw.path)
+        if tid in seen:
+            duplicate_rows.append(
+                {"import_run_id": report.run_id, "testimony_id": tid, "source_id": source_id, "row": raw.row, "external_id": raw.external_id}
+            )
+            continue
+        seen.add(tid)
+        new_records.append(raw)
+        new_rows.append(
+            {
+                "id": tid,
+                "source_id": source_id,
+                "import_run_id": report.run_id,
+                "format": raw.format,
+                "row": raw.row,
+                "external_id": raw.external_id,
+                "date_hint": None if raw.date is None else str(raw.date)[:64],
+                "text": raw.text,
+                "metadata": raw.metadata,
+                "created_at": now,
+            }
+        )
+    rejection_rows = [
+        {
+            "import_run_id": report.run_id,
+            "path": rejection.path,
+            "row": rejection.row,
+            "format": rejection.format,
+            "code": rejection.code,
+            "params": rejection.error.to_dict("en")["details"],
+            "reason": rejection.reason("en"),
+            "created_at": now,
+        }
+        for rejection in rejections
+    ]
+    report.input += len(batch)
+    report.stored += len(new_rows)
+    report.duplicate += len(duplicate_rows)
+    report.rejected += len(rejection_rows)
+    with engine.begin() as connection:
+        if new_rows:
+            connection.execute(insert(TestimonyRow.__table__), new_rows)
+        if duplicate_rows:
+            connection.execute(insert(DuplicateRow), duplicate_rows)
+        if rejection_rows:
+            connection.execute(insert(RejectionRow), rejection_rows)
+        _save_counts(connection, report)
+    if pipeline is not None and new_records:
+        records_, failures = split_results(pipeline.analyse([item_from_raw(raw) for raw in new_records]))
+        report.analysed += len(records_)
+        report.analysis_failed += len(failures)
+        with engine.begin() as connection:
+            store_analyses(connection, records_, pipeline.version)
+            _save_counts(connection, report)
+
+
+def _save_counts(connection, report: ImportReport) -> None:
+    connection.execute(
+        update(ImportRun)
+        .where(ImportRun.id == report.run_id)
+        .values(
+            input_count=report.input,
+            stored_count=report.stored,
+            duplicate_count=report.duplicate,
+            rejected_count=report.rejected,
+            analysed_count=report.analysed,
+            analysis_failed_count=report.analysis_failed,
+        )
+    )
+
+
+def _finish(engine: Engine, run_id: int, status: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(update(ImportRun).where(ImportRun.id == run_id).values(status=status, finished_at=utcnow()))
+
+
+def list_runs(engine: Engine, limit: int = 50) -> list[ImportRun]:
+    with Session(engine) as session:
+        return list(session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
+
+
+def list_rejections(engine: Engine, run_id: int) -> list[RejectionRow]:
+    """The rejections of one run; raises NotFound when the run does not exist."""
+    from ecoute.errors import NotFound
+
+    with Session(engine) as session:
+        if session.get(ImportRun, run_id) is None:
+            raise NotFound(kind="import", id=run_id, listing="runs")
+        return list(session.scalars(select(RejectionRow).where(RejectionRow.import_run_id == run_id).order_by(RejectionRow.id)))
