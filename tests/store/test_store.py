@@ -98,10 +98,12 @@ def test_rejections_of_an_unknown_run(store_url):
 
 
 def test_rejected_files_are_kept_with_their_reason(store_url, tmp_path):
-    (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "ok.txt").write_text("Très bon accueil en agence.", encoding="utf-8")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "ok.txt").write_text("Très bon accueil en agence.", encoding="utf-8")
     engine = open_store(store_url)
-    report = run_import(engine, [str(tmp_path)], ReadOptions())
+    report = run_import(engine, [str(folder)], ReadOptions())
     assert (report.input, report.stored, report.rejected) == (2, 1, 1)
     with engine.connect() as connection:
         row = connection.execute(select(RejectionRow.code, RejectionRow.reason, RejectionRow.params)).one()

@@ -12,9 +12,11 @@ from ecoute.web.app import create_app
 
 @pytest.fixture
 def client(store_url, tmp_path):
-    (tmp_path / "a.txt").write_text("J'ai attendu une heure au téléphone, personne ne m'a répondu.", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Thank you for the quick refund, great staff.", encoding="utf-8")
-    run_import(open_store(store_url), [str(tmp_path)], ReadOptions(), pipeline=Pipeline(["language", "date"]))
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text("J'ai attendu une heure au téléphone, personne ne m'a répondu.", encoding="utf-8")
+    (folder / "b.txt").write_text("Thank you for the quick refund, great staff.", encoding="utf-8")
+    run_import(open_store(store_url), [str(folder)], ReadOptions(), pipeline=Pipeline(["language", "date"]))
     return TestClient(create_app(store_url))
 
 
