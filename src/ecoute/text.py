@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
-
-_SPACES = re.compile(r"\s+")
 
 
 def normalise_for_identity(text: str) -> str:
@@ -15,7 +12,7 @@ def normalise_for_identity(text: str) -> str:
     Case, Unicode compatibility forms and whitespace do not make a new
     testimony; punctuation and words do.
     """
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def testimony_id(text: str) -> str:
