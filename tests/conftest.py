@@ -61,3 +61,30 @@ def pipeline():
     from ecoute.pipeline import get_pipeline
 
     return get_pipeline()
+
+
+@pytest.fixture(scope="session")
+def record_validator():
+    import jsonschema
+
+    from ecoute.record import json_schema
+
+    return jsonschema.Draft202012Validator(json_schema())
+
+
+@pytest.fixture(autouse=True)
+def _every_record_validates(monkeypatch, record_validator):
+    """Every analysis record produced in any test is checked against the
+    published JSON Schema (issue 2: the schema is the contract)."""
+    import json
+
+    from ecoute.pipeline.core import Pipeline
+
+    build = Pipeline._record
+
+    def validated(item, runs):
+        record = build(item, runs)
+        record_validator.validate(json.loads(record.model_dump_json()))
+        return record
+
+    monkeypatch.setattr(Pipeline, "_record", staticmethod(validated))

@@ -31,18 +31,23 @@ def test_every_command_has_a_page(name):
 
 @pytest.mark.parametrize("name", command_names())
 def test_every_option_of_a_command_is_documented(name):
-    command = next(c for c in app.registered_commands if (c.name or c.callback.__name__.rstrip("_")) == name)
-    import inspect
+    import typer.main
 
+    command = typer.main.get_command(app).commands[name]
     text = (DOCS / "cli" / f"{name}.md").read_text(encoding="utf-8")
-    for parameter in inspect.signature(command.callback).parameters.values():
-        default = parameter.default
-        # typer.Option / Argument metadata sits in Annotated extras.
-        for extra in getattr(parameter.annotation, "__metadata__", ()):
-            for decl in getattr(extra, "param_decls", ()) or ():
-                if decl.startswith("--"):
-                    assert decl in text, f"{decl} of `ecoute {name}` is not in docs/cli/{name}.md"
-        del default
+    options = [opt for param in command.params for opt in param.opts if opt.startswith("--") and opt != "--help"]
+    assert options or name in ("schema", "pipeline")
+    for option in options:
+        assert option in text, f"{option} of `ecoute {name}` is not in docs/cli/{name}.md"
+
+
+def test_global_options_are_documented():
+    import typer.main
+
+    text = (DOCS / "cli" / "index.md").read_text(encoding="utf-8")
+    for param in typer.main.get_command(app).params:
+        for option in param.opts:
+            assert option in text, option
 
 
 @pytest.mark.parametrize("name", SETTING_NAMES)

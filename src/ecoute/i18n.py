@@ -75,7 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.reading": {"fr": "Lecture", "en": "Reading"},
     "import.analysing": {"fr": "Analyse", "en": "Analysing"},
     "import.summary": {
-        "fr": "Import n° {run}: {input} lus — {stored} stockés, {duplicate} doublons, {rejected} rejetés.",
+        "fr": "Import n° {run} : {input} lus — {stored} stockés, {duplicate} doublons, {rejected} rejetés.",
         "en": "Import #{run}: {input} read — {stored} stored, {duplicate} duplicates, {rejected} rejected.",
     },
     "import.analysed": {"fr": "{count} témoignages analysés.", "en": "{count} testimonies analysed."},

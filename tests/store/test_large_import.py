@@ -1,0 +1,50 @@
+"""A 50 MB CSV goes through the whole import path with flat memory (issue 2).
+
+Each import runs as its own `ecoute import` process so that its peak RSS is
+its own; the 50 MB file must not need more memory than the 25 MB one.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROW = "J'ai appelé le service client {n} fois, attente de {m} minutes à chaque appel, puis on m'a raccroché au nez. Dossier toujours pas réglé."
+
+
+def write_csv(path, megabytes):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "date", "agence", "texte"])
+        n = 0
+        while handle.tell() < megabytes * 1024 * 1024:
+            writer.writerow([f"R{n}", "2025-03-01", "Lyon", ROW.format(n=n, m=n % 90)])
+            n += 1
+    return n
+
+
+def import_peak_rss_mb(csv_path, db_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ecoute", "import", str(csv_path), "--db", f"sqlite:///{db_path}", "--no-analyze", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read()
+    return usage.ru_maxrss / 1024, json.loads(proc.stdout.read())
+
+
+@pytest.mark.slow
+def test_a_50_mb_csv_imports_with_flat_memory(tmp_path):
+    small_rows = write_csv(tmp_path / "25.csv", 25)
+    big_rows = write_csv(tmp_path / "50.csv", 50)
+    small_peak, small = import_peak_rss_mb(tmp_path / "25.csv", tmp_path / "a.db")
+    big_peak, big = import_peak_rss_mb(tmp_path / "50.csv", tmp_path / "b.db")
+    assert (small["input"], small["stored"]) == (small_rows, small_rows)
+    assert (big["input"], big["stored"], big["duplicate"], big["rejected"]) == (big_rows, big_rows, 0, 0)
+    assert big_peak < 300
+    assert big_peak < small_peak * 1.25, (small_peak, big_peak)
