@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast bench clean
+.PHONY: install run test test-fast bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,6 @@ bench: install ## Benchmarks; writes docs/benchmarks.md.
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+
+eval: install ## Quality figures of the real pipeline; writes docs/evaluation.md.
+	$(BIN)/python eval/run.py

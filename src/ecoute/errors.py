@@ -240,3 +240,13 @@ class ComponentFailed(EcouteError):
     code = "ECO401"
     en = ("The component {name} failed on {id}: {detail}", "Run again with --debug and report the traceback; the record was kept for retry.")
     fr = ("Le composant {name} a échoué sur {id} : {detail}", "Relancez avec --debug et signalez la trace ; l'enregistrement est gardé pour une nouvelle tentative.")
+
+
+# --- privacy (ECO5xx) ------------------------------------------------------------
+
+
+class RevealRefused(EcouteError):
+    code = "ECO500"
+    http_status = 403
+    en = ("Cannot reveal the original of {id}: {detail}.", "Originals are kept only with ECOUTE_KEEP_ORIGINAL=1 and readable only with the ECOUTE_ENCRYPTION_KEY they were stored with; give a reason with --reason.")
+    fr = ("Impossible de révéler l'original de {id} : {detail}.", "Les originaux ne sont gardés qu'avec ECOUTE_KEEP_ORIGINAL=1 et lisibles seulement avec la clé ECOUTE_ENCRYPTION_KEY utilisée pour les stocker ; indiquez un motif avec --reason.")

@@ -71,6 +71,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd.demo": {"fr": "Importer et analyser le corpus de démonstration fourni.", "en": "Import and analyse the bundled demo corpus."},
     "cmd.pipeline": {"fr": "Lister les composants du pipeline et leurs versions.", "en": "List the pipeline's components and their versions."},
     "cmd.db": {"fr": "Créer ou mettre à jour le schéma de la base (migrations).", "en": "Create or upgrade the database schema (migrations)."},
+    "cmd.keygen": {
+        "fr": "Créer une clé de chiffrement pour ECOUTE_ENCRYPTION_KEY (originaux gardés chiffrés).",
+        "en": "Make an encryption key for ECOUTE_ENCRYPTION_KEY (originals kept encrypted).",
+    },
+    "cmd.reveal": {
+        "fr": "Révéler le texte original chiffré d'un témoignage (chaque révélation est tracée).",
+        "en": "Reveal the encrypted original text of a testimony (every reveal is audited).",
+    },
+    "opt.reason": {"fr": "Pourquoi vous révélez ce texte (obligatoire, tracé).", "en": "Why you reveal this text (required, audited)."},
+    "reveal.audited": {
+        "fr": "Révélation enregistrée dans le journal d'audit.",
+        "en": "Reveal recorded in the audit log.",
+    },
+    "privacy.off_warning": {
+        "fr": "Attention : la pseudonymisation est désactivée (ECOUTE_PRIVACY=off) ; les données personnelles sont stockées et affichées telles quelles.",
+        "en": "Warning: pseudonymisation is off (ECOUTE_PRIVACY=off); personal data is stored and shown as written.",
+    },
     # CLI output
     "import.reading": {"fr": "Lecture", "en": "Reading"},
     "import.analysing": {"fr": "Analyse", "en": "Analysing"},

@@ -41,7 +41,7 @@ def test_migrations_create_the_tables_the_models_describe(store_url):
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
-    assert upgrade(engine) == "0001"  # idempotent
+    assert upgrade(engine) == "0002"  # idempotent
 
 
 def test_import_counts_add_up_and_rows_prove_them(store_url, csv_file):

@@ -63,6 +63,8 @@ def root(
     if lang not in ("fr", "en"):
         raise BadOption(option="--lang", detail=f"{lang!r}: use fr or en", command="")
     os.environ["ECOUTE_LANG"] = lang
+    if os.environ.get("ECOUTE_PRIVACY", "").strip().lower() == "off":
+        err.print(f"[bold yellow]{t('privacy.off_warning')}[/]", highlight=False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
@@ -282,6 +284,28 @@ def demo(db: DbOption = None) -> None:
     report = _import(engine, [str(DEMO_CORPUS)], ReadOptions(max_text_chars=_settings().max_text_chars), analyse=True)
     out.print(t("import.summary", run=report.run_id, input=report.input, stored=report.stored, duplicate=report.duplicate, rejected=report.rejected))
     out.print(t("import.analysed", count=report.analysed))
+
+
+@app.command(help=t("cmd.keygen"))
+def keygen() -> None:
+    from ecoute.privacy.vault import new_key
+
+    print(new_key())
+
+
+@app.command(help=t("cmd.reveal"))
+def reveal(
+    testimony_id: Annotated[str, typer.Argument(metavar="ID", help="Testimony id / identifiant du témoignage.")],
+    reason: Annotated[str, typer.Option("--reason", help=t("opt.reason"))],
+    db: DbOption = None,
+) -> None:
+    import getpass
+
+    from ecoute.privacy.vault import reveal as reveal_original
+
+    text = reveal_original(_engine(db), testimony_id, getpass.getuser(), reason, _settings())
+    err.print(f"[yellow]{t('reveal.audited')}[/]", highlight=False)
+    print(text)
 
 
 @app.command(help=t("cmd.serve"))

@@ -10,16 +10,21 @@ every run, and the rows prove it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from types import SimpleNamespace
+from typing import Callable, Sequence
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
+from ecoute.config import PROTECTION_PIPELINE, Settings
+from ecoute.errors import ComponentFailed
 from ecoute.ingest import iter_inputs, resolve_inputs
 from ecoute.ingest.model import RawRecord, ReadOptions, Rejection
-from ecoute.pipeline import Pipeline
-from ecoute.services.analysis import item_from_raw, split_results, store_analyses
-from ecoute.store.models import DuplicateRow, ImportRun, RejectionRow, SourceRow, TestimonyRow, utcnow
+from ecoute.pipeline import Item, Pipeline, get_pipeline
+from ecoute.privacy.vault import original_encrypter
+from ecoute.record import AnalysisRecord
+from ecoute.services.analysis import item_from_raw, store_analyses
+from ecoute.store.models import DuplicateRow, ImportRun, OriginalRow, RejectionRow, SourceRow, TestimonyRow, utcnow
 from ecoute.text import testimony_id
 
 
@@ -74,6 +79,7 @@ def run_import(
     when a path does not exist; a bad file or record never stops the run.
     """
     files = resolve_inputs(paths)
+    settings = Settings.from_env()
     run_options = {
         "paths": [str(p) for p in paths],
         "text_col": options.text_col,
@@ -82,6 +88,7 @@ def run_import(
         "format": options.format,
         "analyse": pipeline is not None,
         "pipeline": pipeline.version if pipeline else None,
+        "privacy": settings.privacy_mode,
     }
     with engine.begin() as connection:
         run_id = connection.execute(
@@ -89,15 +96,17 @@ def run_import(
         ).scalar_one()
     report = ImportReport(run_id=run_id)
     sources = _Sources(engine)
+    protection = None if settings.privacy_mode == "off" else get_pipeline(PROTECTION_PIPELINE)
+    keep_original = original_encrypter(settings)
     batch: list[RawRecord | Rejection] = []
     try:
         for entry in iter_inputs(files, options):
             batch.append(entry)
             if len(batch) >= batch_size:
-                _flush(engine, batch, report, sources, pipeline)
+                _flush(engine, batch, report, sources, pipeline, protection, keep_original)
                 batch.clear()
         if batch:
-            _flush(engine, batch, report, sources, pipeline)
+            _flush(engine, batch, report, sources, pipeline, protection, keep_original)
         _finish(engine, run_id, "done")
     except BaseException:
         _finish(engine, run_id, "interrupted")
@@ -111,39 +120,59 @@ def _flush(
     report: ImportReport,
     sources: _Sources,
     pipeline: Pipeline | None,
+    protection: Pipeline | None,
+    keep_original: Callable[[str], bytes] | None,
 ) -> None:
+    """Store one batch. New testimonies go through the pipeline (or at least
+    its protection part) *before* they are written: only pseudonymised text
+    and metadata reach the store. A testimony that cannot be protected is
+    rejected (and can be retried by importing the file again)."""
     records = [(entry, testimony_id(entry.text)) for entry in batch if isinstance(entry, RawRecord)]
     rejections = [entry for entry in batch if isinstance(entry, Rejection)]
     wanted = {tid for _, tid in records}
     with engine.connect() as connection:
         seen = set(connection.scalars(select(TestimonyRow.id).where(TestimonyRow.id.in_(wanted)))) if wanted else set()
-    now = utcnow()
-    new_rows: list[dict] = []
-    new_records: list[RawRecord] = []
     duplicate_rows: list[dict] = []
+    new_items: list[tuple[RawRecord, Item]] = []
     for raw, tid in records:
-        source_id = sources.id_for(raw.path)
         if tid in seen:
             duplicate_rows.append(
-                {"import_run_id": report.run_id, "testimony_id": tid, "source_id": source_id, "row": raw.row, "external_id": raw.external_id}
+                {"import_run_id": report.run_id, "testimony_id": tid, "source_id": sources.id_for(raw.path), "row": raw.row, "external_id": raw.external_id}
             )
             continue
         seen.add(tid)
-        new_records.append(raw)
+        new_items.append((raw, item_from_raw(raw)))
+    items = [item for _, item in new_items]
+    if pipeline is None and protection is None:  # privacy off and no analysis: store as read
+        results: list = [SimpleNamespace(text=item.text, source=item.source) for item in items]
+    else:
+        results = (pipeline or protection).analyse(items)
+    now = utcnow()
+    new_rows: list[dict] = []
+    original_rows: list[dict] = []
+    analysed: list[AnalysisRecord] = []
+    for (raw, item), result in zip(new_items, results):
+        if isinstance(result, ComponentFailed):
+            rejections.append(Rejection(path=raw.path, error=result, row=raw.row, format=raw.format))
+            continue
         new_rows.append(
             {
-                "id": tid,
-                "source_id": source_id,
+                "id": item.id,
+                "source_id": sources.id_for(raw.path),
                 "import_run_id": report.run_id,
                 "format": raw.format,
                 "row": raw.row,
                 "external_id": raw.external_id,
                 "date_hint": None if raw.date is None else str(raw.date)[:64],
-                "text": raw.text,
-                "metadata": raw.metadata,
+                "text": result.text,
+                "metadata": result.source.metadata,
                 "created_at": now,
             }
         )
+        if keep_original is not None and "original_text" in item.shared:
+            original_rows.append({"testimony_id": item.id, "ciphertext": keep_original(item.shared["original_text"]), "created_at": now})
+        if pipeline is not None:
+            analysed.append(result)
     rejection_rows = [
         {
             "import_run_id": report.run_id,
@@ -161,21 +190,18 @@ def _flush(
     report.stored += len(new_rows)
     report.duplicate += len(duplicate_rows)
     report.rejected += len(rejection_rows)
+    report.analysed += len(analysed)
     with engine.begin() as connection:
         if new_rows:
             connection.execute(insert(TestimonyRow.__table__), new_rows)
+        if original_rows:
+            connection.execute(insert(OriginalRow), original_rows)
         if duplicate_rows:
             connection.execute(insert(DuplicateRow), duplicate_rows)
         if rejection_rows:
             connection.execute(insert(RejectionRow), rejection_rows)
+        store_analyses(connection, analysed, pipeline.version if pipeline else "")
         _save_counts(connection, report)
-    if pipeline is not None and new_records:
-        records_, failures = split_results(pipeline.analyse([item_from_raw(raw) for raw in new_records]))
-        report.analysed += len(records_)
-        report.analysis_failed += len(failures)
-        with engine.begin() as connection:
-            store_analyses(connection, records_, pipeline.version)
-            _save_counts(connection, report)
 
 
 def _save_counts(connection, report: ImportReport) -> None:

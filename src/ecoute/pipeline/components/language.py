@@ -25,9 +25,9 @@ class LanguageDetector(Component):
     def warm_up(self) -> None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+        # One model (it weighs about 140 MB in memory): the French-or-English
+        # reading is the full distribution renormalised over those two.
         self._any = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._primary = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._primary.set_languages(list(_PRIMARY))
 
     def detect(self, text: str) -> tuple[str | None, float | None]:
         letters = sum(ch.isalpha() for ch in text[:2000])
@@ -43,11 +43,19 @@ class LanguageDetector(Component):
             # Too short or unsure to name a third language: settle between the
             # product's languages, and on the operator's default when even
             # that is a coin toss ("Bof", "Top").
-            alt, alt_prob = self._primary.classify(sample)
+            alt, alt_prob = self._primary(sample)
             if alt_prob >= 0.9:
                 return alt, round(float(alt_prob) * 0.9, 3)
             return self.config["default"], 0.5
         return lang, round(float(prob), 3)
+
+    def _primary(self, text: str) -> tuple[str, float]:
+        scores = dict(self._any.rank(text))
+        total = sum(scores.get(lang, 0.0) for lang in _PRIMARY)
+        if total <= 0:
+            return self.config["default"], 0.5
+        best = max(_PRIMARY, key=lambda lang: scores.get(lang, 0.0))
+        return best, float(scores.get(best, 0.0)) / total
 
     def run(self, items: list[Item]) -> None:
         for item in items:

@@ -1,0 +1,223 @@
+"""Finding personal data (Presidio analyzer) and replacing it (Presidio
+anonymizer) with consistent placeholders.
+
+``Protector.detect`` returns what was found in a text; ``Protector.protect``
+returns the pseudonymised text, the list of replacements with their spans in
+the new text, and a function mapping offsets of the original text into the
+new one (so spans computed before, such as sentences, stay right).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from ecoute.privacy.recognizers import ADDRESS, BIRTH_DATE, ENTITY_TYPES, PERSON, PRESIDIO_TYPES, build_recognizers
+
+MODES = ("pseudonymise", "anonymise", "off")
+LANGUAGES = ("fr", "en")
+# When two findings overlap, the more specific type wins, then the longer span.
+_PRIORITY = {"EMAIL": 9, "IBAN": 9, "CARD": 8, "NIR": 8, "PHONE": 7, "BIRTH_DATE": 7, "ACCOUNT_ID": 6, "PLATE": 6, "ADDRESS": 5, "PERSON": 4}
+PLACEHOLDER = re.compile(r"<(" + "|".join(ENTITY_TYPES) + r")(?:_(\d+)|:[^<>\n]{1,40})?>")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    type: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(slots=True)
+class Protected:
+    text: str
+    pii: list[dict[str, Any]]
+    findings: list[Finding]
+    to_new: Callable[[int], int]
+
+
+def _identity(offset: int) -> int:
+    return offset
+
+
+class _Artifacts:
+    """The slice of Presidio's NlpArtifacts our recognizers and the
+    context enhancer read, built from a spaCy Doc we already have."""
+
+    def __init__(self, doc: Any, language: str) -> None:
+        self.entities = list(doc.ents) if doc is not None else []
+        self.tokens = doc if doc is not None else []
+        self.tokens_indices = [token.idx for token in doc] if doc is not None else []
+        self.lemmas = [token.lemma_ or token.lower_ for token in doc] if doc is not None else []
+        self.nlp_engine = None
+        self.language = language
+        self.scores = None
+        self.keywords = [lemma for lemma in self.lemmas if lemma.isalpha()]
+
+    def to_json(self) -> str:  # Presidio logs artifacts in its decision process
+        return "{}"
+
+
+class _NoNlpEngine:
+    """Presidio wants an NLP engine; ecoute hands it artifacts itself, so this
+    one is never asked to process text."""
+
+    def load(self) -> None:
+        pass
+
+    def is_loaded(self) -> bool:
+        return True
+
+    def get_supported_languages(self) -> list[str]:
+        return list(LANGUAGES)
+
+    def get_supported_entities(self) -> list[str]:
+        return []
+
+    def is_stopword(self, word: str, language: str) -> bool:
+        return False
+
+    def is_punct(self, word: str, language: str) -> bool:
+        return not any(ch.isalnum() for ch in word)
+
+    def process_text(self, text: str, language: str):
+        return _Artifacts(None, language)
+
+    def process_batch(self, texts, language, **kwargs):
+        for text in texts:
+            yield text, _Artifacts(None, language)
+
+
+class Protector:
+    """Detects and replaces personal data. Build once; thread-safe to call."""
+
+    def __init__(self, mode: str = "pseudonymise", extra_account_patterns: Sequence[str] = (), threshold: float = 0.5) -> None:
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_anonymizer import AnonymizerEngine
+
+        self.mode = mode
+        self.threshold = threshold
+        registry = RecognizerRegistry(supported_languages=list(LANGUAGES))
+        for language in LANGUAGES:
+            for recognizer in build_recognizers(language, extra_account_patterns):
+                registry.add_recognizer(recognizer)
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=_NoNlpEngine(), supported_languages=list(LANGUAGES))
+        self.anonymizer = AnonymizerEngine()
+
+    def detect(self, text: str, language: str | None, doc: Any = None) -> list[Finding]:
+        """Personal data in ``text``, overlaps resolved, in text order."""
+        lang = language if language in LANGUAGES else "en"
+        results = self.analyzer.analyze(text=text, language=lang, nlp_artifacts=_Artifacts(doc, lang), score_threshold=self.threshold)
+        findings = [
+            Finding(PRESIDIO_TYPES.get(r.entity_type, r.entity_type), r.start, r.end, text[r.start : r.end], r.score)
+            for r in results
+            if not _inside_placeholder(text, r.start, r.end)
+        ]
+        return _resolve(findings)
+
+    def protect(self, text: str, language: str | None, doc: Any = None) -> Protected:
+        if self.mode == "off":
+            return Protected(text, [], [], _identity)
+        findings = self.detect(text, language, doc)
+        placeholders = _placeholders(findings, self.mode, text)
+        return _replace(self.anonymizer, text, findings, placeholders)
+
+
+def _inside_placeholder(text: str, start: int, end: int) -> bool:
+    """Text already pseudonymised (re-analysis) must not be pseudonymised again."""
+    for match in PLACEHOLDER.finditer(text, max(0, start - 45), min(len(text), end + 45)):
+        if match.start() <= start and end <= match.end() or start <= match.start() < end:
+            return True
+    return False
+
+
+def _resolve(findings: list[Finding]) -> list[Finding]:
+    ranked = sorted(findings, key=lambda f: (-_PRIORITY.get(f.type, 0), -(f.end - f.start), -f.score, f.start))
+    kept: list[Finding] = []
+    for finding in ranked:
+        if all(finding.end <= other.start or finding.start >= other.end for other in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _person_key(name: str) -> str:
+    """The same person whatever the spelling: "Mme Martin", "MARTIN", "madame martin"."""
+    from ecoute.privacy.recognizers import _TITLES
+
+    bare = re.sub(rf"^(?:{_TITLES})\s+", "", name.strip(), flags=re.IGNORECASE)
+    folded = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode().casefold()
+    words = [w for w in re.split(r"[\s.]+", folded) if w]
+    return words[-1] if words else folded
+
+
+def _value_key(finding: Finding) -> str:
+    if finding.type == PERSON:
+        return _person_key(finding.text)
+    return re.sub(r"[\s.\-/]", "", finding.text).casefold()
+
+
+def _placeholders(findings: list[Finding], mode: str, text: str) -> list[str]:
+    numbers: dict[tuple[str, str], int] = {}
+    counters: dict[str, int] = {}
+    out = []
+    for finding in findings:
+        if mode == "anonymise" and finding.type in (ADDRESS, BIRTH_DATE):
+            out.append(_generalise(finding))
+            continue
+        key = (finding.type, _value_key(finding))
+        if key not in numbers:
+            counters[finding.type] = counters.get(finding.type, 0) + 1
+            numbers[key] = counters[finding.type]
+        out.append(f"<{finding.type}_{numbers[key]}>")
+    return out
+
+
+def _generalise(finding: Finding) -> str:
+    """Anonymise mode: an address becomes its city, a date of birth its decade."""
+    if finding.type == ADDRESS:
+        city = re.search(r"\d{5}\s+([^\d,;()\n]{2,40})$", finding.text)
+        return f"<ADDRESS:{city.group(1).strip()}>" if city else "<ADDRESS>"
+    year = re.search(r"(19|20)\d\d", finding.text)
+    return f"<BIRTH_DATE:{year.group(0)[:3]}0s>" if year else "<BIRTH_DATE>"
+
+
+def _replace(anonymizer: Any, text: str, findings: list[Finding], placeholders: list[str]) -> Protected:
+    """Replace through Presidio's anonymizer, one placeholder per finding."""
+    from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
+
+    if not findings:
+        return Protected(text, [], [], _identity)
+    # Presidio's operators are per entity type; a unique type per finding lets
+    # each carry its own placeholder.
+    results = [RecognizerResult(f"E{i}", f.start, f.end, f.score) for i, f in enumerate(findings)]
+    operators = {f"E{i}": OperatorConfig("replace", {"new_value": placeholder}) for i, placeholder in enumerate(placeholders)}
+    engine_result = anonymizer.anonymize(text=text, analyzer_results=results, operators=operators)
+    new_text = engine_result.text
+    items = sorted(engine_result.items, key=lambda item: item.start)
+    by_index = {int(item.entity_type[1:]): item for item in items}
+    pii = [
+        {"type": findings[i].type, "placeholder": placeholders[i], "start": by_index[i].start, "end": by_index[i].end}
+        for i in range(len(findings))
+    ]
+    old_starts = [f.start for f in findings]
+    shifts = []
+    shift = 0
+    for i, finding in enumerate(findings):
+        shift += len(placeholders[i]) - (finding.end - finding.start)
+        shifts.append(shift)
+
+    def to_new(offset: int) -> int:
+        k = bisect.bisect_right(old_starts, offset) - 1
+        if k < 0:
+            return offset
+        finding = findings[k]
+        if offset < finding.end:  # inside a replaced span: snap to the placeholder's edge
+            return pii[k]["start"] if offset == finding.start else pii[k]["end"]
+        return offset + shifts[k]
+
+    return Protected(new_text, pii, findings, to_new)

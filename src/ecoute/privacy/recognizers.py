@@ -1,0 +1,373 @@
+"""Presidio recognizers for French and English testimonies.
+
+Presidio brings the framework (recognizer registry, scoring, context words,
+anonymizer) and a few recognizers we reuse (credit cards with Luhn, IBAN
+with mod-97, phone numbers through ``phonenumbers``). What French testimonies
+need and Presidio lacks is here: French phone formats, the NIR with its key,
+licence plates, customer/contract/claim numbers after their trigger words,
+postal addresses, dates of birth, and people's names — which spaCy's French
+NER alone gets wrong (it tags "Merci" or "Livraison" as persons), so names
+come from titles, a first-name list and NER filtered by rules.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, EmailRecognizer, IbanRecognizer
+
+# Entity types ecoute reports (placeholders are <TYPE_n>).
+PERSON, PHONE, EMAIL, ADDRESS, ACCOUNT_ID = "PERSON", "PHONE", "EMAIL", "ADDRESS", "ACCOUNT_ID"
+IBAN, CARD, NIR, PLATE, BIRTH_DATE = "IBAN", "CARD", "NIR", "PLATE", "BIRTH_DATE"
+ENTITY_TYPES = (PERSON, PHONE, EMAIL, ADDRESS, ACCOUNT_ID, IBAN, CARD, NIR, PLATE, BIRTH_DATE)
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("ecoute.data").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def first_names() -> frozenset[str]:
+    return frozenset(name.casefold() for name in _lines("privacy/first_names.txt"))
+
+
+@lru_cache(maxsize=None)
+def ambiguous_first_names() -> frozenset[str]:
+    """First names that are also common words ("Rose", "Pierre", "Will")."""
+    return frozenset(name.casefold() for name in _lines("privacy/ambiguous_first_names.txt"))
+
+
+@lru_cache(maxsize=None)
+def never_person_words() -> frozenset[str]:
+    """Capitalised words that are never people: brands, organisations,
+    common sentence openers that the NER mistakes for names."""
+    return frozenset(word.casefold() for word in _lines("privacy/not_persons.txt") + _lines("lexicon/brands.txt"))
+
+
+# --- patterns ------------------------------------------------------------------
+
+_SEP = r"[\s.\-]?"
+
+
+class FrenchPhoneRecognizer(PatternRecognizer):
+    """06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78, 0033 (0)1 23 45 67 89."""
+
+    def __init__(self, supported_language: str = "fr") -> None:
+        patterns = [
+            Pattern("fr_national", rf"(?<![\d+])0[1-9](?:{_SEP}\d\d){{4}}(?!\d)", 0.85),
+            Pattern("fr_international", rf"(?<!\d)(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-9](?:{_SEP}\d\d){{4}}(?!\d)", 0.9),
+            Pattern(
+                "international",
+                r"(?<![\w+])\+(?!33)\d{1,3}[\s.\-]?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,4}(?:[\s.\-]?\d{2,4}){1,4}(?!\d)",
+                0.7,
+            ),
+        ]
+        super().__init__(supported_entity=PHONE, patterns=patterns, supported_language=supported_language,
+                         context=["tel", "tél", "téléphone", "portable", "mobile", "phone", "call", "appeler", "joindre"])
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = sum(ch.isdigit() for ch in pattern_text)
+        return 8 <= digits <= 15
+
+
+def _nir_key_ok(value: str) -> bool:
+    compact = re.sub(r"[\s.\-]", "", value).upper()
+    if len(compact) != 15:
+        return False
+    body, key = compact[:13], compact[13:]
+    body = body.replace("2A", "19").replace("2B", "18")
+    if not (body.isdigit() and key.isdigit()):
+        return False
+    return 97 - int(body) % 97 == int(key)
+
+
+class NirRecognizer(PatternRecognizer):
+    """French social-security number (NIR), 15 characters, checked with its key."""
+
+    def __init__(self, supported_language: str = "fr") -> None:
+        pattern = (
+            r"(?<![\w])[12][\s.\-]?\d\d[\s.\-]?(?:0[1-9]|1[0-2]|[2-9]\d)[\s.\-]?(?:\d\d|2[AaBb])"
+            r"[\s.\-]?\d{3}[\s.\-]?\d{3}[\s.\-]?\d\d(?![\w])"
+        )
+        super().__init__(supported_entity=NIR, patterns=[Pattern("nir", pattern, 0.6)], supported_language=supported_language,
+                         context=["sécurité sociale", "securite sociale", "sécu", "secu", "nir", "insee", "vitale"])
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return _nir_key_ok(pattern_text)
+
+
+class PlateRecognizer(PatternRecognizer):
+    """French licence plates since 2009 (AB-123-CD, AB 123 CD)."""
+
+    def __init__(self, supported_language: str = "fr") -> None:
+        letters = "[A-HJ-NP-TV-Z]"
+        pattern = rf"(?-i:(?<![\w-]){letters}{{2}}[\s-]\d{{3}}[\s-]{letters}{{2}}(?![\w-]))"
+        super().__init__(supported_entity=PLATE, patterns=[Pattern("plate", pattern, 0.7)], supported_language=supported_language,
+                         context=["immatriculation", "immatriculé", "plaque", "véhicule", "voiture", "plate", "registration"])
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's e-mail recognizer with the bundled public-suffix list only:
+    the default one tries to download the list on first use."""
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return bool(_tld_extractor()(pattern_text).suffix)
+
+
+@lru_cache(maxsize=1)
+def _tld_extractor():
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=())
+
+
+# --- identifiers after their trigger words -------------------------------------
+
+_TRIGGERS_FR = (
+    r"(?:n°|no\.?|num(?:é|e)ro|numéro)\s*(?:de\s+)?(?:client|contrat|dossier|sinistre|commande|adh(?:é|e)rent|police|"
+    r"r(?:é|e)f(?:(?:é|e)rence)?|ticket|r(?:é|e)clamation|facture|compte|ligne)"
+    r"|(?:client|contrat|dossier|sinistre|commande|adh(?:é|e)rent|police|ticket|r(?:é|e)clamation|facture|compte)"
+    r"\s*(?:n°|no\.?|num(?:é|e)ro|#)"
+    r"|r(?:é|e)f(?:(?:é|e)rence)?\.?|dossier|sinistre|contrat|commande|identifiant|id\s+client"
+)
+_TRIGGERS_EN = (
+    r"(?:customer|account|contract|policy|claim|order|case|ticket|reference|ref|file|booking|membership|invoice)"
+    r"\s*(?:number|no\.?|n°|#|id)?"
+)
+# An identifier: letters, digits and separators, holding at least three digits.
+_IDENT = r"(?=[A-Z0-9\-/_.\s]*\d[A-Z0-9\-/_.\s]*\d[A-Z0-9\-/_.\s]*\d)[A-Z0-9](?:[A-Z0-9]|[\-/_.](?=[A-Z0-9])|\s(?=\d{2,}))*"
+
+
+class AccountIdRecognizer(EntityRecognizer):
+    """Customer, contract, claim, order and file numbers after their trigger
+    words ("contrat n° AX-2023-55871", "référence CLT-88412", "order #A-55120").
+
+    Only the identifier is reported, not the words before it. Operators add
+    their own patterns (a regular expression with one group) through
+    ``extra_patterns``.
+    """
+
+    def __init__(self, supported_language: str = "fr", extra_patterns: Iterable[str] = ()) -> None:
+        self._patterns = [
+            re.compile(rf"\b(?:{_TRIGGERS_FR}|{_TRIGGERS_EN})\s*[:#°]?\s*(?:est\s+(?:le\s+)?|is\s+)?({_IDENT})", re.IGNORECASE),
+            *(re.compile(p, re.IGNORECASE) for p in extra_patterns),
+        ]
+        super().__init__(supported_entities=[ACCOUNT_ID], supported_language=supported_language, name="AccountIdRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for pattern in self._patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span(1)
+                value = text[start:end].rstrip(" .-/")
+                end = start + len(value)
+                if sum(ch.isdigit() for ch in value) >= 3 and not _looks_like_amount_or_date(value):
+                    results.append(RecognizerResult(ACCOUNT_ID, start, end, 0.85))
+        return results
+
+
+def _looks_like_amount_or_date(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,3}(?:[\s.]\d{3})*(?:,\d{2})?", value))
+
+
+# --- postal addresses ----------------------------------------------------------
+
+_STREET_FR = (
+    r"rue|avenue|av\.|bd|boulevard|place|pl\.|chemin|ch\.|allée|allee|impasse|imp\.|route|rte|quai|cours|square|"
+    r"résidence|residence|lotissement|lieu-dit|faubourg|fbg|passage|villa|cité|cite|sentier|voie|hameau|parvis|esplanade|promenade"
+)
+_STREET_EN = r"street|st\.?|road|rd\.?|avenue|ave\.?|lane|ln\.?|drive|dr\.?|way|close|court|ct\.?|place|terrace|crescent|boulevard|blvd\.?"
+_NAME_WORD = r"(?:[A-ZÉÈÀÂÎÔÛÇ][\w'’\-]*|(?:de|du|des|la|le|les|aux?|et|sur|sous|saint|sainte|st)(?![\w'’])|[ld]['’])"
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
+_CITY = r"[A-ZÉÈ][a-zà-ÿ'’\-]+(?:[\s\-](?:[A-ZÉÈ][a-zà-ÿ'’\-]+|(?:sur|sous|en|le|la|les|de|du)(?![\w'’])|d['’]\w+)){0,3}"
+
+
+class AddressRecognizer(EntityRecognizer):
+    """Postal addresses: number, street type and name, then postcode and city
+    when they follow ("12 rue des Lilas, 69003 Lyon", "221B Baker Street,
+    London NW1 6XE"); a postcode and city alone after "habite"/"lives" too."""
+
+    def __init__(self, supported_language: str = "fr") -> None:
+        self._patterns = [
+            re.compile(
+                rf"(?<![\w,])\d{{1,4}}(?:\s?(?:bis|ter|[A-Za-z])\b)?,?\s+(?i:{_STREET_FR})\s+{_NAME_WORD}(?:[\s\-]+{_NAME_WORD}){{0,5}}"
+                rf"(?:,?\s+\d{{5}}\s+{_CITY}|,?\s+{_CITY}\s+\(?\d{{5}}\)?)?"
+            ),
+            re.compile(
+                rf"(?<![\w,])\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][\w'\-]+\s+){{1,3}}(?i:{_STREET_EN})(?![\w])(?:,?\s+{_CITY})?(?:,?\s+{_UK_POSTCODE}|,?\s+[A-Z]{{2}}\s+\d{{5}})?"
+            ),
+            re.compile(rf"(?<!\d)\d{{5}}\s+(?-i:[A-ZÉ][A-ZÉÈ\-]{{2,}}(?:\s[A-ZÉÈ\-]{{2,}})?|{_CITY})(?=\s*(?:cedex|$|[,.;\n)]))"),
+        ]
+        super().__init__(supported_entities=[ADDRESS], supported_language=supported_language, name="AddressRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for score, pattern in zip((0.85, 0.8, 0.5), self._patterns):
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                while end > start and text[end - 1] in " ,.;-":
+                    end -= 1
+                results.append(RecognizerResult(ADDRESS, start, end, score))
+        return results
+
+
+# --- dates of birth --------------------------------------------------------------
+
+_BIRTH_TRIGGER = (
+    r"(?:n(?:é|e)e?s?|born)(?:\s+(?:le|on|the))?|date\s+de\s+naissance\s*:?|date\s+of\s+birth\s*:?|d\.?o\.?b\.?\s*:?|"
+    r"ddn\s*:?|birthday\s*:?"
+)
+_MONTHS = (
+    r"janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"janv\.?|févr\.?|fevr\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|déc\.?|dec\.?|jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sep\.?"
+)
+_DATE = (
+    rf"\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|(?:\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?\d{{4}}"
+)
+
+
+class BirthDateRecognizer(EntityRecognizer):
+    """A date after "né le", "date de naissance", "born on"... (the date only)."""
+
+    def __init__(self, supported_language: str = "fr") -> None:
+        self._pattern = re.compile(rf"\b(?:{_BIRTH_TRIGGER})\s*({_DATE})", re.IGNORECASE)
+        super().__init__(supported_entities=[BIRTH_DATE], supported_language=supported_language, name="BirthDateRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [RecognizerResult(BIRTH_DATE, *m.span(1), 0.9) for m in self._pattern.finditer(text)]
+
+
+# --- people ------------------------------------------------------------------------
+
+_TITLES = (
+    r"M\.|MM\.|Mr\.?|Mrs\.?|Ms\.?|Mme\.?|Mmes|Mlle\.?|Mlles|Madame|Monsieur|Mademoiselle|Dr\.?|Docteur|Doctor|Maître|Me|Pr\.?|"
+    r"Professeur|Professor|Sir|Miss|Mister"
+)
+_CAP = r"[A-ZÉÈÊÀÂÎÔÛÇÏ][\w'’]*(?:-[A-ZÉÈÊÀÂÎÔÛÇÏa-zé][\w'’]*)*"
+_INITIAL = r"[A-ZÉ]\.(?:\s?[A-ZÉ]\.)?"
+_NAME_AFTER_TITLE = re.compile(rf"(?<![\w])(?:{_TITLES})\s+(?:{_INITIAL}|(?:{_CAP})(?:\s+(?:{_INITIAL}|{_CAP}))?|[A-Z]{{2,}}\b)")
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+_ROLE_WORDS = (
+    "conseiller", "conseillère", "conseillere", "agent", "agente", "technicien", "technicienne", "vendeur", "vendeuse",
+    "commercial", "commerciale", "expert", "experte", "gestionnaire", "responsable", "directeur", "directrice", "manager",
+    "interlocuteur", "interlocutrice", "opérateur", "opératrice", "advisor", "adviser", "rep", "representative",
+    "collègue", "colleague", "chef", "patron", "boss", "mr", "mrs", "ms",
+)
+_NAME_CONTEXT = re.compile(
+    r"(?:\b(?:avec|par|à|a|eu|appelé|appele|vu|parlé|parle|with|by|to|named|nommée?|appelée?|dénommée?|s'appelle|prénom|called|spoke)\s+|"
+    rf"\b(?:{'|'.join(_ROLE_WORDS)})\s+)$",
+    re.IGNORECASE,
+)
+
+
+def _sentence_starts(text: str) -> set[int]:
+    starts = {0}
+    for match in re.finditer(r"(?:[.!?…]+[\"»”)]*\s+|\n\s*|^\s*[-•*]\s+)", text, re.MULTILINE):
+        starts.add(match.end())
+    return starts
+
+
+class PersonRecognizer(EntityRecognizer):
+    """People's names from titles, the first-name list and the NER, with rules.
+
+    - A title and what follows ("Mme Martin", "M. Dupont", "Mme B.") is a
+      person, title included.
+    - A known first name, capitalised, with the capitalised words after it
+      ("Jean-Pierre", "Kévin Durand"); a first name that is also a common
+      word ("Rose", "Pierre") only with a surname or after a person cue.
+    - A known first name in lower case ("j'ai eu jean-marc au tel") after a
+      person cue ("avec", "eu", "conseiller"…).
+    - A PER entity of spaCy's NER when it is not a lone sentence-initial
+      word, a brand or a known non-name.
+    """
+
+    def __init__(self, supported_language: str = "fr") -> None:
+        super().__init__(supported_entities=[PERSON], supported_language=supported_language, name="EcoutePersonRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results: list[RecognizerResult] = []
+        names, ambiguous, banned = first_names(), ambiguous_first_names(), never_person_words()
+        starts = _sentence_starts(text)
+        for match in _NAME_AFTER_TITLE.finditer(text):
+            results.append(RecognizerResult(PERSON, match.start(), match.end(), 0.9))
+        words = list(_WORD.finditer(text))
+        i = 0
+        while i < len(words):
+            word = words[i]
+            token = word.group(0)
+            folded = token.casefold()
+            if folded not in names or folded in banned:
+                i += 1
+                continue
+            before = text[max(0, word.start() - 40) : word.start()]
+            cue = bool(_NAME_CONTEXT.search(before))
+            capitalised = token[0].isupper()
+            end, j = word.end(), i + 1
+            # Following capitalised words are the surname (or a second first name).
+            while j < len(words) and words[j].start() - end <= 1 and words[j].group(0)[0].isupper() and words[j].group(0).casefold() not in banned:
+                end = words[j].end()
+                j += 1
+            has_surname = j > i + 1
+            if capitalised and token.isupper() and len(token) > 2 and not has_surname:
+                i += 1  # an acronym in capitals, not a first name
+                continue
+            if folded in ambiguous and not (has_surname or cue):
+                i += 1
+                continue
+            if not capitalised and not cue:
+                i += 1
+                continue
+            results.append(RecognizerResult(PERSON, word.start(), end, 0.85 if (capitalised or cue) else 0.6))
+            i = j
+        if nlp_artifacts is not None and nlp_artifacts.entities:
+            for ent in nlp_artifacts.entities:
+                if ent.label_ not in ("PER", "PERSON"):
+                    continue
+                span_text = ent.text.strip()
+                tokens = [t for t in _WORD.findall(span_text)]
+                if not tokens or any(t.casefold() in banned for t in tokens):
+                    continue
+                if not all(t[0].isupper() for t in tokens):
+                    continue
+                if len(tokens) == 1 and (ent.start_char in starts or tokens[0].isupper()):
+                    continue  # "Merci", "Livraison", "SAV": the NER's usual mistakes
+                results.append(RecognizerResult(PERSON, ent.start_char, ent.start_char + len(ent.text.rstrip()), 0.7))
+        return results
+
+
+def build_recognizers(language: str, extra_account_patterns: Iterable[str] = ()) -> list[EntityRecognizer]:
+    """Every recognizer ecoute uses, for one language."""
+    return [
+        PersonRecognizer(language),
+        FrenchPhoneRecognizer(language),
+        OfflineEmailRecognizer(supported_language=language),
+        IbanRecognizer(supported_language=language),
+        CreditCardRecognizer(supported_language=language),
+        NirRecognizer(language),
+        PlateRecognizer(language),
+        AccountIdRecognizer(language, extra_account_patterns),
+        AddressRecognizer(language),
+        BirthDateRecognizer(language),
+    ]
+
+
+# Presidio's own entity names, mapped to ecoute's.
+PRESIDIO_TYPES = {"EMAIL_ADDRESS": EMAIL, "IBAN_CODE": IBAN, "CREDIT_CARD": CARD, "PHONE_NUMBER": PHONE}
