@@ -20,7 +20,10 @@ from ecoute.privacy.recognizers import ADDRESS, BIRTH_DATE, ENTITY_TYPES, PERSON
 MODES = ("pseudonymise", "anonymise", "off")
 LANGUAGES = ("fr", "en")
 # When two findings overlap, the more specific type wins, then the longer span.
-_PRIORITY = {"EMAIL": 9, "IBAN": 9, "CARD": 8, "NIR": 8, "PHONE": 7, "BIRTH_DATE": 7, "ACCOUNT_ID": 6, "PLATE": 6, "ADDRESS": 5, "PERSON": 4}
+_PRIORITY = {
+    "EMAIL_ADDRESS": 9, "EMAIL": 9, "IBAN_CODE": 9, "IBAN": 9, "CARD": 8, "NIR": 8.5, "PHONE": 7, "BIRTH_DATE": 7,
+    "ACCOUNT_ID": 6, "PLATE": 6, "PHONE_INTL": 5.5, "ADDRESS": 5, "PERSON": 4,
+}  # fmt: skip
 PLACEHOLDER = re.compile(r"<(" + "|".join(ENTITY_TYPES) + r")(?:_(\d+)|:[^<>\n]{1,40})?>")
 
 
@@ -114,11 +117,13 @@ class Protector:
         lang = language if language in LANGUAGES else "en"
         results = self.analyzer.analyze(text=text, language=lang, nlp_artifacts=_Artifacts(doc, lang), score_threshold=self.threshold)
         findings = [
-            Finding(PRESIDIO_TYPES.get(r.entity_type, r.entity_type), r.start, r.end, text[r.start : r.end], r.score)
+            Finding(r.entity_type, r.start, r.end, text[r.start : r.end], r.score)
             for r in results
             if not _inside_placeholder(text, r.start, r.end)
         ]
-        return _resolve(findings)
+        return [
+            Finding(PRESIDIO_TYPES.get(f.type, f.type), f.start, f.end, f.text, f.score) for f in _resolve(findings)
+        ]
 
     def protect(self, text: str, language: str | None, doc: Any = None) -> Protected:
         if self.mode == "off":

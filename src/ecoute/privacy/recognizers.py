@@ -13,12 +13,16 @@ come from titles, a first-name list and NER filtered by rules.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, EmailRecognizer, IbanRecognizer
+from presidio_analyzer.predefined_recognizers import EmailRecognizer, IbanRecognizer, PhoneRecognizer
+
+# Countries whose phone formats are recognised beyond the French ones (through `phonenumbers`).
+PHONE_REGIONS = ("BE", "CH", "LU", "GB", "IE", "US", "CA", "DE", "ES", "IT", "PT", "NL")
 
 # Entity types ecoute reports (placeholders are <TYPE_n>).
 PERSON, PHONE, EMAIL, ADDRESS, ACCOUNT_ID = "PERSON", "PHONE", "EMAIL", "ADDRESS", "ACCOUNT_ID"
@@ -31,9 +35,15 @@ def _lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
+def _unaccented(word: str) -> str:
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+
+
 @lru_cache(maxsize=None)
 def first_names() -> frozenset[str]:
-    return frozenset(name.casefold() for name in _lines("privacy/first_names.txt"))
+    """Known first names, casefolded, with and without accents ("Hélène", "Helene")."""
+    names = {name.casefold() for name in _lines("privacy/first_names.txt")}
+    return frozenset(names | {_unaccented(name) for name in names})
 
 
 @lru_cache(maxsize=None)
@@ -106,9 +116,76 @@ class PlateRecognizer(PatternRecognizer):
 
     def __init__(self, supported_language: str = "fr") -> None:
         letters = "[A-HJ-NP-TV-Z]"
-        pattern = rf"(?-i:(?<![\w-]){letters}{{2}}[\s-]\d{{3}}[\s-]{letters}{{2}}(?![\w-]))"
-        super().__init__(supported_entity=PLATE, patterns=[Pattern("plate", pattern, 0.7)], supported_language=supported_language,
+        patterns = [
+            # With dashes the shape is distinctive enough in any case ("kb-507-ra" in a tweet).
+            Pattern("plate_dashes", rf"(?<![\w-]){letters}{{2}}-\d{{3}}-{letters}{{2}}(?![\w-])", 0.7),
+            Pattern("plate", rf"(?-i:(?<![\w-]){letters}{{2}}[\s]?\d{{3}}[\s]?{letters}{{2}}(?![\w-]))", 0.6),
+        ]
+        super().__init__(supported_entity=PLATE, patterns=patterns, supported_language=supported_language,
                          context=["immatriculation", "immatriculé", "plaque", "véhicule", "voiture", "plate", "registration"])
+
+
+class InternationalPhoneRecognizer(PhoneRecognizer):
+    """Presidio's phone recognizer (``phonenumbers``) for other countries'
+    formats, trusted a little more than Presidio's default: ecoute's texts
+    are testimonies, where a number in a phone format is a phone."""
+
+    SCORE = 0.6
+
+    def __init__(self, supported_language: str = "en", supported_regions=()) -> None:
+        # Its own entity name, so that an identifier after "account number" wins over it (see engine._PRIORITY).
+        super().__init__(supported_language=supported_language, supported_regions=supported_regions, supported_entity="PHONE_INTL")
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        results = super().analyze(text, entities, nlp_artifacts)
+        kept = []
+        for result in results:
+            found = text[result.start : result.end]
+            digits = sum(ch.isdigit() for ch in found)
+            # Short numbers, years, dates and amounts are what phonenumbers over-reads in prose.
+            glued = (result.start > 0 and (text[result.start - 1].isalnum() or text[result.start - 1] in "-/")) or (
+                result.end < len(text) and (text[result.end].isalnum() or text[result.end] in "-/")
+            )
+            if 9 <= digits <= 15 and "/" not in found and not glued and not re.search(r"\d\s{2,}\d", found):
+                kept.append(result)
+        return kept
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+class CardRecognizer(PatternRecognizer):
+    """Payment card numbers, 13 to 19 digits, Luhn-checked (Mastercard's
+    2-series included, which Presidio's pattern misses)."""
+
+    def __init__(self, supported_language: str = "fr") -> None:
+        pattern = r"(?<![\d\w])[2-6]\d{3}(?:[\s\-]?\d){9,15}(?![\d\w])"
+        super().__init__(supported_entity=CARD, patterns=[Pattern("card", pattern, 0.6)], supported_language=supported_language,
+                         context=["carte", "card", "cb", "visa", "mastercard", "amex", "débit", "credit"])
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = re.sub(r"\D", "", pattern_text)
+        return 13 <= len(digits) <= 19 and _luhn_ok(digits)
+
+
+_DOT = r"(?:\s*\.\s*|\s*[\[(]\s*(?:dot|point)\s*[\])]\s*|\s+(?:dot|point)\s+)"
+_AT = r"(?:\s*[\[(]\s*(?:at|arobase|@)\s*[\])]\s*|\s+(?:at|arobase)\s+)"
+
+
+class ObfuscatedEmailRecognizer(PatternRecognizer):
+    """E-mail addresses written to dodge robots: "jean point dupont at gmail
+    point com", "marie.l[at]orange.fr", "k.osei(at)proton.me"."""
+
+    def __init__(self, supported_language: str = "fr") -> None:
+        pattern = rf"(?<![\w.])[\w+\-]+(?:{_DOT}[\w+\-]+)*{_AT}[\w\-]+(?:{_DOT}[\w\-]+)*{_DOT}(?:com|fr|net|org|me|io|eu|be|ch|uk|de|info|biz)(?![\w])"
+        super().__init__(supported_entity=EMAIL, patterns=[Pattern("obfuscated_email", pattern, 0.7)], supported_language=supported_language)
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
@@ -129,18 +206,22 @@ def _tld_extractor():
 # --- identifiers after their trigger words -------------------------------------
 
 _TRIGGERS_FR = (
-    r"(?:n°|no\.?|num(?:é|e)ro|numéro)\s*(?:de\s+)?(?:client|contrat|dossier|sinistre|commande|adh(?:é|e)rent|police|"
-    r"r(?:é|e)f(?:(?:é|e)rence)?|ticket|r(?:é|e)clamation|facture|compte|ligne)"
-    r"|(?:client|contrat|dossier|sinistre|commande|adh(?:é|e)rent|police|ticket|r(?:é|e)clamation|facture|compte)"
+    r"(?:n°|no\.?|num(?:é|e)ro|numéro)\s*(?:de\s+)?(?:client|contrat|dossier|sinistre|commande|adh(?:é|e)rente?|police|"
+    r"r(?:é|e)f(?:(?:é|e)rence)?|ticket|r(?:é|e)clamation|facture|compte|ligne|suivi|colis|pr(?:ê|e)t)"
+    r"|(?:client|contrat|dossier|sinistre|commande|adh(?:é|e)rente?|police|ticket|r(?:é|e)clamation|facture|compte|pr(?:ê|e)t)"
     r"\s*(?:n°|no\.?|num(?:é|e)ro|#)"
-    r"|r(?:é|e)f(?:(?:é|e)rence)?\.?|dossier|sinistre|contrat|commande|identifiant|id\s+client"
+    r"|r(?:é|e)f(?:(?:é|e)rence)?\.?|dossier|sinistre|contrat|commande|identifiant|id\s+client|adh(?:é|e)rente?|"
+    r"r(?:é|e)clamation|pr(?:ê|e)t|colis|suivi|n°|no\.|#"
 )
 _TRIGGERS_EN = (
-    r"(?:customer|account|contract|policy|claim|order|case|ticket|reference|ref|file|booking|membership|invoice)"
-    r"\s*(?:number|no\.?|n°|#|id)?"
+    r"(?:customer|account|contract|policy|claim|order|case|ticket|reference|ref|file|booking|membership|member|invoice|"
+    r"loan|complaint|dispute|tracking|confirmation|transaction)"
+    r"\s*(?:number|no\.?|n°|#|id)?|(?:account|card)\s+ending(?:\s+in)?"
 )
 # An identifier: letters, digits and separators, holding at least three digits.
-_IDENT = r"(?=[A-Z0-9\-/_.\s]*\d[A-Z0-9\-/_.\s]*\d[A-Z0-9\-/_.\s]*\d)[A-Z0-9](?:[A-Z0-9]|[\-/_.](?=[A-Z0-9])|\s(?=\d{2,}))*"
+_IDENT = r"(?=[A-Za-z0-9\-/_.\s]*\d[A-Za-z0-9\-/_.\s]*\d[A-Za-z0-9\-/_.\s]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[\-/_.](?=[A-Za-z0-9])|\s(?=\d{2,}))*"
+# After a trigger and one more word ("contrat habitation HAB-2022-774015"): only strong identifiers.
+_STRONG_IDENT = r"[A-Z]{1,6}-?\d[A-Z0-9\-/]{4,}|\d{6,}"
 
 
 class AccountIdRecognizer(EntityRecognizer):
@@ -154,7 +235,10 @@ class AccountIdRecognizer(EntityRecognizer):
 
     def __init__(self, supported_language: str = "fr", extra_patterns: Iterable[str] = ()) -> None:
         self._patterns = [
-            re.compile(rf"\b(?:{_TRIGGERS_FR}|{_TRIGGERS_EN})\s*[:#°]?\s*(?:est\s+(?:le\s+)?|is\s+)?({_IDENT})", re.IGNORECASE),
+            re.compile(
+                rf"(?<![\w])(?:{_TRIGGERS_FR}|{_TRIGGERS_EN})\s*[:#°]?\s*(?:est\s+(?:le\s+)?|is\s+|was\s+)?\(?\s*({_IDENT})", re.IGNORECASE
+            ),
+            re.compile(rf"(?<![\w])(?i:{_TRIGGERS_FR}|{_TRIGGERS_EN})\s+[a-zA-Zéèê]+,?\s+({_STRONG_IDENT})(?![\w])"),
             *(re.compile(p, re.IGNORECASE) for p in extra_patterns),
         ]
         super().__init__(supported_entities=[ACCOUNT_ID], supported_language=supported_language, name="AccountIdRecognizer")
@@ -169,13 +253,24 @@ class AccountIdRecognizer(EntityRecognizer):
                 start, end = match.span(1)
                 value = text[start:end].rstrip(" .-/")
                 end = start + len(value)
-                if sum(ch.isdigit() for ch in value) >= 3 and not _looks_like_amount_or_date(value):
+                first_chunk = value.split()[0] if value.split() else ""
+                if (
+                    sum(ch.isdigit() for ch in value) >= 3
+                    and any(ch.isdigit() for ch in first_chunk)
+                    and not _looks_like_amount_or_date(value)
+                ):
                     results.append(RecognizerResult(ACCOUNT_ID, start, end, 0.85))
         return results
 
 
 def _looks_like_amount_or_date(value: str) -> bool:
-    return bool(re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,3}(?:[\s.]\d{3})*(?:,\d{2})?", value))
+    return bool(
+        re.fullmatch(
+            r"\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?|\d{1,3}(?:[\s.]\d{3})*(?:,\d{2})?|\d{1,2}h\d{0,2}|(?:19|20)\d\d|\d+(?:[.,]\d+)?\s?(?:€|eur|euros?|\$|%)",
+            value,
+            re.IGNORECASE,
+        )
+    )
 
 
 # --- postal addresses ----------------------------------------------------------
@@ -242,7 +337,9 @@ class BirthDateRecognizer(EntityRecognizer):
     """A date after "né le", "date de naissance", "born on"... (the date only)."""
 
     def __init__(self, supported_language: str = "fr") -> None:
-        self._pattern = re.compile(rf"\b(?:{_BIRTH_TRIGGER})\s*({_DATE})", re.IGNORECASE)
+        self._pattern = re.compile(
+            rf"\b(?:{_BIRTH_TRIGGER})(?:\s+(?:in|à|a)\s+[A-Z][\w\-]+(?:\s+(?:on|le))?)?\s*(?:is\s+|est\s+|:\s*|\(\s*)?({_DATE})", re.IGNORECASE
+        )
         super().__init__(supported_entities=[BIRTH_DATE], supported_language=supported_language, name="BirthDateRecognizer")
 
     def load(self) -> None:
@@ -260,7 +357,14 @@ _TITLES = (
 )
 _CAP = r"[A-ZÉÈÊÀÂÎÔÛÇÏ][\w'’]*(?:-[A-ZÉÈÊÀÂÎÔÛÇÏa-zé][\w'’]*)*"
 _INITIAL = r"[A-ZÉ]\.(?:\s?[A-ZÉ]\.)?"
-_NAME_AFTER_TITLE = re.compile(rf"(?<![\w])(?:{_TITLES})\s+(?:{_INITIAL}|(?:{_CAP})(?:\s+(?:{_INITIAL}|{_CAP}))?|[A-Z]{{2,}}\b)")
+_PARTICLE = r"(?:(?:de|du|des|d['’]|van|von|le|la)\s*(?:la\s+)?)"
+_NAME_AFTER_TITLE = re.compile(
+    rf"(?<![\w])(?:{_TITLES})\s+(?:{_INITIAL}|{_PARTICLE}?(?:{_CAP})(?:\s+(?:{_INITIAL}|{_CAP}))?|[A-Z]{{2,}}\b)"
+)
+# Abbreviated titles in lower case, as in tweets ("bonjour m. lefort", "mme dubois").
+_LOWER_TITLE = re.compile(r"(?<![\w])(?:m\.|mme|mlle|mr\.?|mrs\.?|dr\.?)\s+(?!(?:le|la|les|de|du|des|et|ou|à|a|the|and)\b)([a-zéèëïô][a-zéèêëïôç'’\-]{2,})")
+_INITIAL_SURNAME = re.compile(r"(?<![\w.])[A-Z]\.\s?[A-Z][a-zéèëïôç'’\-]{2,}")
+_TITLE_WORDS = frozenset("m mm mr mrs ms mme mmes mlle mlles madame monsieur mademoiselle dr docteur doctor maître me pr professeur professor sir miss mister".split())
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
 _ROLE_WORDS = (
     "conseiller", "conseillère", "conseillere", "agent", "agente", "technicien", "technicienne", "vendeur", "vendeuse",
@@ -268,9 +372,26 @@ _ROLE_WORDS = (
     "interlocuteur", "interlocutrice", "opérateur", "opératrice", "advisor", "adviser", "rep", "representative",
     "collègue", "colleague", "chef", "patron", "boss", "mr", "mrs", "ms",
 )
+_FAMILY_WORDS = (
+    "père", "pere", "mère", "mere", "fils", "fille", "frère", "frere", "sœur", "soeur", "mari", "femme", "épouse", "époux",
+    "copain", "copine", "voisin", "voisine", "oncle", "tante", "husband", "wife", "son", "daughter", "brother", "sister", "mum", "mom", "dad",
+)
 _NAME_CONTEXT = re.compile(
-    r"(?:\b(?:avec|par|à|a|eu|appelé|appele|vu|parlé|parle|with|by|to|named|nommée?|appelée?|dénommée?|s'appelle|prénom|called|spoke)\s+|"
-    rf"\b(?:{'|'.join(_ROLE_WORDS)})\s+)$",
+    r"(?:\b(?:avec|par|à|a|eu|appelé|appele|vu|parlé|parle|with|by|to|named|nommée?|appelée?|dénommée?|s'appelle|prénom|called|spoke|"
+    r"remercier|merci\s+à|thanks\s+to|thank|même|certaine?|its|it's|c'est|je\s+suis|moi\s+c'est|i'm|i\s+am|name\s+is|m'appelle)\s+|"
+    rf"\b(?:{'|'.join(_ROLE_WORDS + _FAMILY_WORDS)})\s+)$",
+    re.IGNORECASE,
+)
+# Strong cues: an unknown capitalised word after them is a name ("remercier Maëva", "agent Ahmed").
+_STRONG_CONTEXT = re.compile(
+    r"(?:\b(?:named|nommée?|appelée?|dénommée?|s'appelle|prénom|called|remercier|merci\s+à|thanks\s+to|certaine?|"
+    rf"name\s+is|m'appelle|{'|'.join(_ROLE_WORDS + _FAMILY_WORDS)}),?\s+)$",
+    re.IGNORECASE,
+)
+# What follows a first name used as a name ("Claire m'a donné", "Florence, de l'agence", "Grace, from").
+_AFTER_CUE = re.compile(
+    r"^\s*,?\s*(?:m['’](?:a|avait|ont)\b|a\s+(?:été|dit|fait|pris|promis|raccroché)|avait|de\s+l['’]agence|du\s+service|de\s+chez|"
+    r"from\b|at\s+the\b|in\s+the\b|said|told|promised|aux?\s)",
     re.IGNORECASE,
 )
 
@@ -306,33 +427,48 @@ class PersonRecognizer(EntityRecognizer):
         results: list[RecognizerResult] = []
         names, ambiguous, banned = first_names(), ambiguous_first_names(), never_person_words()
         starts = _sentence_starts(text)
+        brands = _brand_spans(text)
+        shouting = sum(ch.isupper() for ch in text) > 0.5 * max(1, sum(ch.isalpha() for ch in text))
         for match in _NAME_AFTER_TITLE.finditer(text):
-            results.append(RecognizerResult(PERSON, match.start(), match.end(), 0.9))
+            tail = match.group(0).split()[-1].strip(".").casefold()
+            # A title makes a person even of a brand's name ("Mme Boulanger"), unless the whole is a brand ("Mr. Cooper").
+            if tail not in _TITLE_WORDS and not _starts_brand(text, match.start()):
+                results.append(RecognizerResult(PERSON, match.start(), match.end(), 0.9))
+        for pattern in (_LOWER_TITLE, _INITIAL_SURNAME):
+            for match in pattern.finditer(text):
+                if match.group(0).split()[-1].casefold() not in banned:
+                    results.append(RecognizerResult(PERSON, match.start(), match.end(), 0.8))
         words = list(_WORD.finditer(text))
         i = 0
         while i < len(words):
             word = words[i]
             token = word.group(0)
             folded = token.casefold()
-            if folded not in names or folded in banned:
+            before = text[max(0, word.start() - 40) : word.start()]
+            after = text[word.end() : word.end() + 30]
+            capitalised = token[0].isupper()
+            known = folded in names and folded not in banned
+            strong = capitalised and not token.isupper() and bool(_STRONG_CONTEXT.search(before)) and folded not in banned
+            if not (known or strong) or _after_law(before) or any(s <= word.start() < e for s, e in brands):
                 i += 1
                 continue
-            before = text[max(0, word.start() - 40) : word.start()]
-            cue = bool(_NAME_CONTEXT.search(before))
-            capitalised = token[0].isupper()
+            cue = bool(_NAME_CONTEXT.search(before)) or bool(_AFTER_CUE.match(after))
             end, j = word.end(), i + 1
-            # Following capitalised words are the surname (or a second first name).
+            # Following words are the surname: capitalised, or lower case after a lower-case first name at a line's edge.
             while j < len(words) and words[j].start() - end <= 1 and words[j].group(0)[0].isupper() and words[j].group(0).casefold() not in banned:
                 end = words[j].end()
                 j += 1
             has_surname = j > i + 1
-            if capitalised and token.isupper() and len(token) > 2 and not has_surname:
-                i += 1  # an acronym in capitals, not a first name
+            at_edge = _at_line_edge(text, word.start(), word.end())
+            if not capitalised and not has_surname and at_edge and j < len(words) and words[j].start() - end <= 1:
+                end, j, has_surname = words[j].end(), j + 1, True  # "nadège kowalczyk" signing a tweet
+            if token.isupper() and len(token) > 1 and not has_surname and (shouting or folded not in names):
+                i += 1  # an acronym, or a shouted word
                 continue
-            if folded in ambiguous and not (has_surname or cue):
+            if folded in ambiguous and not (capitalised and (has_surname or cue)):
                 i += 1
                 continue
-            if not capitalised and not cue:
+            if not capitalised and not (cue or at_edge):
                 i += 1
                 continue
             results.append(RecognizerResult(PERSON, word.start(), end, 0.85 if (capitalised or cue) else 0.6))
@@ -342,15 +478,55 @@ class PersonRecognizer(EntityRecognizer):
                 if ent.label_ not in ("PER", "PERSON"):
                     continue
                 span_text = ent.text.strip()
-                tokens = [t for t in _WORD.findall(span_text)]
-                if not tokens or any(t.casefold() in banned for t in tokens):
+                tokens = _WORD.findall(span_text)
+                if not tokens or any(t.casefold() in banned or t.casefold() in _TITLE_WORDS for t in tokens):
                     continue
-                if not all(t[0].isupper() for t in tokens):
+                if not all(t[0].isupper() for t in tokens) or any(s <= ent.start_char < e for s, e in brands):
                     continue
-                if len(tokens) == 1 and (ent.start_char in starts or tokens[0].isupper()):
-                    continue  # "Merci", "Livraison", "SAV": the NER's usual mistakes
+                before = text[max(0, ent.start_char - 40) : ent.start_char]
+                if _after_law(before):
+                    continue
+                if len(tokens) == 1 and (ent.start_char in starts or tokens[0].isupper() or not _NAME_CONTEXT.search(before)):
+                    continue  # "Merci", "Livraison", a place name: a lone word needs a person cue
                 results.append(RecognizerResult(PERSON, ent.start_char, ent.start_char + len(ent.text.rstrip()), 0.7))
         return results
+
+
+def _after_law(before: str) -> bool:
+    """"loi Hamon", "loi Chatel": laws named after people are not people."""
+    return bool(re.search(r"\b(?:loi|law|décret|amendement)\s+$", before, re.IGNORECASE))
+
+
+def _at_line_edge(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    head = text[line_start:start].strip(" -–—,:;.!?\"'")
+    tail = text[end:line_end].strip(" -–—,:;.!?\"'")
+    return not head or not tail or len(tail.split()) <= 1
+
+
+@lru_cache(maxsize=1)
+def _brand_phrases() -> tuple[str, ...]:
+    return tuple(sorted((b.casefold() for b in _lines("lexicon/brands.txt") if " " in b or "'" in b or "&" in b), key=len, reverse=True))
+
+
+def _starts_brand(text: str, start: int) -> bool:
+    """Whether a multi-word brand begins here ("Olivier Assurance", "John Lewis")."""
+    window = text[start : start + 40].casefold()
+    return any(window.startswith(phrase) for phrase in _brand_phrases())
+
+
+def _brand_spans(text: str) -> list[tuple[int, int]]:
+    """Where multi-word brands stand in ``text``: no name is found inside them ("Marks & Spencer")."""
+    folded = text.casefold()
+    spans = []
+    for phrase in _brand_phrases():
+        start = folded.find(phrase)
+        while start >= 0:
+            spans.append((start, start + len(phrase)))
+            start = folded.find(phrase, start + 1)
+    return spans
 
 
 def build_recognizers(language: str, extra_account_patterns: Iterable[str] = ()) -> list[EntityRecognizer]:
@@ -358,9 +534,11 @@ def build_recognizers(language: str, extra_account_patterns: Iterable[str] = ())
     return [
         PersonRecognizer(language),
         FrenchPhoneRecognizer(language),
+        InternationalPhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS),
         OfflineEmailRecognizer(supported_language=language),
+        ObfuscatedEmailRecognizer(language),
         IbanRecognizer(supported_language=language),
-        CreditCardRecognizer(supported_language=language),
+        CardRecognizer(language),
         NirRecognizer(language),
         PlateRecognizer(language),
         AccountIdRecognizer(language, extra_account_patterns),
@@ -370,4 +548,4 @@ def build_recognizers(language: str, extra_account_patterns: Iterable[str] = ())
 
 
 # Presidio's own entity names, mapped to ecoute's.
-PRESIDIO_TYPES = {"EMAIL_ADDRESS": EMAIL, "IBAN_CODE": IBAN, "CREDIT_CARD": CARD, "PHONE_NUMBER": PHONE}
+PRESIDIO_TYPES = {"EMAIL_ADDRESS": EMAIL, "IBAN_CODE": IBAN, "CREDIT_CARD": CARD, "PHONE_NUMBER": PHONE, "PHONE_INTL": PHONE}
