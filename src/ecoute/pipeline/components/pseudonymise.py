@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from ecoute.pipeline.core import Component, Item, component
 from ecoute.pipeline.resources import spacy_ner
@@ -25,13 +26,22 @@ _CAPITALISED = re.compile(r"(?<![.!?…\n]\s)(?<![.!?…\n])(?<!^)\b([A-ZÉÈÊ�
 
 def needs_ner(text: str) -> bool:
     """Whether the NER could find a name the rules cannot: a capitalised word
-    in mid-sentence that is neither a known non-name nor a first name."""
-    banned, names = never_person_words(), first_names()
+    in mid-sentence that is neither a known non-name, a first name nor a
+    function word ("Je", "Le", "L'" after a line break without a full stop)."""
+    banned, names, stop = never_person_words(), first_names(), _stop_words()
     for match in _CAPITALISED.finditer(text):
         word = match.group(1).casefold()
-        if word not in banned and word not in names:
+        if word not in banned and word not in names and word.rstrip("'’") not in stop:
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    return frozenset(FR | EN | {"j", "l", "d", "n", "m", "s", "c", "qu"})
 
 
 @component(
