@@ -88,6 +88,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Attention : la pseudonymisation est désactivée (ECOUTE_PRIVACY=off) ; les données personnelles sont stockées et affichées telles quelles.",
         "en": "Warning: pseudonymisation is off (ECOUTE_PRIVACY=off); personal data is stored and shown as written.",
     },
+    "cmd.export": {
+        "fr": "Exporter les témoignages stockés et leur analyse (JSON Lines, CSV ou Parquet).",
+        "en": "Export the stored testimonies with their analysis (JSON Lines, CSV or Parquet).",
+    },
+    "opt.export_path": {"fr": "Fichier à écrire (.jsonl, .csv ou .parquet).", "en": "File to write (.jsonl, .csv or .parquet)."},
+    "opt.export_format": {"fr": "Format, si le suffixe ne le dit pas : jsonl, csv, parquet.", "en": "Format, when the suffix does not say: jsonl, csv, parquet."},
+    "export.writing": {"fr": "Export", "en": "Exporting"},
+    "export.done": {"fr": "{count} témoignages exportés dans {path}.", "en": "{count} testimonies exported to {path}."},
     # CLI output
     "import.reading": {"fr": "Lecture", "en": "Reading"},
     "import.analysing": {"fr": "Analyse", "en": "Analysing"},

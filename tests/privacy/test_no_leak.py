@@ -1,6 +1,6 @@
 """Nothing personal leaks: testimonies full of identifiers go through import,
-analysis, the CLI, the API, the web page and the logs, and none of the
-identifiers comes out anywhere (issue 5, point 4)."""
+analysis, exports, the CLI, the API, the web page and the logs, and none of
+the identifiers comes out anywhere (issue 5, point 4)."""
 
 import json
 import logging
@@ -70,6 +70,17 @@ def test_nothing_personal_in_store_api_page_cli_or_logs(store_url, reviews, capl
     for item in listing["items"]:
         assert_clean("API record", client.get(f"/api/v1/testimonies/{item['id']}").text)
         assert item["record"]["pii"], "identifiers were replaced, and the record says so"
+    for fmt in ("jsonl", "csv", "parquet"):
+        from ecoute.services.export import export
+
+        target = reviews.parent.parent / f"export.{fmt}"
+        assert export(engine, target) == 3
+        data = target.read_bytes()
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            data = json.dumps(pq.read_table(target).to_pylist(), ensure_ascii=False).encode("utf-8")
+        assert_clean(f"{fmt} export", data.decode("utf-8"))
     assert_clean("logs", caplog.text)
 
 

@@ -286,6 +286,20 @@ def demo(db: DbOption = None) -> None:
     out.print(t("import.analysed", count=report.analysed))
 
 
+@app.command(help=t("cmd.export"))
+def export(
+    path: Annotated[str, typer.Argument(metavar="PATH", help=t("opt.export_path"))],
+    fmt: Annotated[Optional[str], typer.Option("--format", help=t("opt.export_format"))] = None,
+    db: DbOption = None,
+) -> None:
+    from ecoute.services.export import export as export_store
+
+    with _progress() as progress:
+        task = progress.add_task(t("export.writing"), total=None)
+        count = export_store(_engine(db), path, fmt, on_row=lambda: progress.advance(task))
+    out.print(t("export.done", count=count, path=path))
+
+
 @app.command(help=t("cmd.keygen"))
 def keygen() -> None:
     from ecoute.privacy.vault import new_key
