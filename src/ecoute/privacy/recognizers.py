@@ -229,7 +229,14 @@ _IDENT = r"(?=[A-Za-z0-9\-/_.\s]*\d[A-Za-z0-9\-/_.\s]*\d[A-Za-z0-9\-/_.\s]*\d)[A
 _STRONG_IDENT = r"[A-Z]{1,6}-?\d[A-Z0-9\-/]{4,}|\d{6,}"
 
 
-class AccountIdRecognizer(EntityRecognizer):
+class _RuleRecognizer(EntityRecognizer):
+    """A recognizer made of ecoute's own rules: nothing to load."""
+
+    def load(self) -> None:
+        pass
+
+
+class AccountIdRecognizer(_RuleRecognizer):
     """Customer, contract, claim, order and file numbers after their trigger
     words ("contrat n° AX-2023-55871", "référence CLT-88412", "order #A-55120").
 
@@ -247,9 +254,6 @@ class AccountIdRecognizer(EntityRecognizer):
             *(re.compile(p, re.IGNORECASE) for p in extra_patterns),
         ]
         super().__init__(supported_entities=[ACCOUNT_ID], supported_language=supported_language, name="AccountIdRecognizer")
-
-    def load(self) -> None:
-        pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results = []
@@ -290,7 +294,7 @@ _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 _CITY = r"[A-ZÉÈ][a-zà-ÿ'’\-]+(?:[\s\-](?:[A-ZÉÈ][a-zà-ÿ'’\-]+|(?:sur|sous|en|le|la|les|de|du)(?![\w'’])|d['’]\w+)){0,3}"
 
 
-class AddressRecognizer(EntityRecognizer):
+class AddressRecognizer(_RuleRecognizer):
     """Postal addresses: number, street type and name, then postcode and city
     when they follow ("12 rue des Lilas, 69003 Lyon", "221B Baker Street,
     London NW1 6XE"); a postcode and city alone after "habite"/"lives" too."""
@@ -307,9 +311,6 @@ class AddressRecognizer(EntityRecognizer):
             re.compile(rf"(?<!\d)\d{{5}}\s+(?-i:[A-ZÉ][A-ZÉÈ\-]{{2,}}(?:\s[A-ZÉÈ\-]{{2,}})?|{_CITY})(?=\s*(?:cedex|$|[,.;\n)]))"),
         ]
         super().__init__(supported_entities=[ADDRESS], supported_language=supported_language, name="AddressRecognizer")
-
-    def load(self) -> None:
-        pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results = []
@@ -338,7 +339,7 @@ _DATE = (
 )
 
 
-class BirthDateRecognizer(EntityRecognizer):
+class BirthDateRecognizer(_RuleRecognizer):
     """A date after "né le", "date de naissance", "born on"... (the date only)."""
 
     def __init__(self, supported_language: str = "fr") -> None:
@@ -346,9 +347,6 @@ class BirthDateRecognizer(EntityRecognizer):
             rf"\b(?:{_BIRTH_TRIGGER})(?:\s+(?:in|à|a)\s+[A-Z][\w\-]+(?:\s+(?:on|le))?)?\s*(?:is\s+|est\s+|:\s*|\(\s*)?({_DATE})", re.IGNORECASE
         )
         super().__init__(supported_entities=[BIRTH_DATE], supported_language=supported_language, name="BirthDateRecognizer")
-
-    def load(self) -> None:
-        pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
         return [RecognizerResult(BIRTH_DATE, *m.span(1), 0.9) for m in self._pattern.finditer(text)]
@@ -408,7 +406,7 @@ def _sentence_starts(text: str) -> set[int]:
     return starts
 
 
-class PersonRecognizer(EntityRecognizer):
+class PersonRecognizer(_RuleRecognizer):
     """People's names from titles, the first-name list and the NER, with rules.
 
     - A title and what follows ("Mme Martin", "M. Dupont", "Mme B.") is a
@@ -424,9 +422,6 @@ class PersonRecognizer(EntityRecognizer):
 
     def __init__(self, supported_language: str = "fr") -> None:
         super().__init__(supported_entities=[PERSON], supported_language=supported_language, name="EcoutePersonRecognizer")
-
-    def load(self) -> None:
-        pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results: list[RecognizerResult] = []
