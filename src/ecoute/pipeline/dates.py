@@ -29,7 +29,7 @@ _DAY = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
 _PATTERNS = [
-    re.compile(rf"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
     re.compile(rf"\b{_DAY}[/.\-](?P<month>[01]?\d)[/.\-](?P<year>(?:19|20)\d\d|\d\d)\b"),
     re.compile(rf"\b{_DAY}\s+(?P<mname>{_MONTH})\.?,?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b(?P<mname>{_MONTH})\.?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),

@@ -152,7 +152,7 @@ def _resolve(findings: list[Finding]) -> list[Finding]:
 
 def _person_key(name: str) -> str:
     """The same person whatever the spelling: "Mme Martin", "MARTIN", "madame martin"."""
-    from ecoute.privacy.recognizers import _TITLES
+    from ecoute.privacy.persons import _TITLES
 
     bare = re.sub(rf"^(?:{_TITLES})\s+", "", name.strip(), flags=re.IGNORECASE)
     folded = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode().casefold()

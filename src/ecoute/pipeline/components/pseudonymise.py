@@ -18,7 +18,7 @@ from functools import lru_cache
 from ecoute.pipeline.core import Component, Item, component
 from ecoute.pipeline.resources import spacy_ner
 from ecoute.privacy.engine import PLACEHOLDER, Protector
-from ecoute.privacy.recognizers import first_names, never_person_words
+from ecoute.privacy.lexicon import first_names, never_person_words
 
 log = logging.getLogger(__name__)
 _CAPITALISED = re.compile(r"(?<![.!?…\n]\s)(?<![.!?…\n])(?<!^)\b([A-ZÉÈÊÀÂÎÔÛÇ][a-zéèêàâîôûçëïü'’\-]+)", re.MULTILINE)
