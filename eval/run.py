@@ -102,7 +102,9 @@ def evaluate_pii() -> tuple[list[str], dict]:
         + ".",
         "",
         "Targets: recall ≥ 0.99 for e-mails, phones, IBAN, card numbers and NIR; ≥ 0.92 for person names; precision ≥ 0.90",
-        "overall; zero brands replaced.",
+        "overall; zero brands replaced. This set was also used while the recognizers were written (its misses guided",
+        "general rules: lower-case titles, phone formats, person cues, brand phrases), so these figures are optimistic;",
+        "the figures that count come from sentences the team keeps aside.",
         "",
     ]
     if any(misses.values()) or false_alarms:

@@ -29,17 +29,30 @@ def write_csv(path, megabytes):
     return n
 
 
+# A forked child's peak RSS counts the parent's memory at fork time (Linux keeps
+# the high-water mark across exec), and this test process holds models loaded
+# by other tests. So a small launcher starts the import and measures it.
+LAUNCHER = """
+import json, os, subprocess, sys
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+_, status, usage = os.wait4(proc.pid, 0)
+print(json.dumps({"code": os.waitstatus_to_exitcode(status), "peak_kb": usage.ru_maxrss,
+                  "stdout": proc.stdout.read(), "stderr": proc.stderr.read()}))
+"""
+
+
 def import_peak_rss_mb(csv_path, db_path, privacy="pseudonymise"):
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ecoute", "import", str(csv_path), "--db", f"sqlite:///{db_path}", "--no-analyze", "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    command = [sys.executable, "-m", "ecoute", "import", str(csv_path), "--db", f"sqlite:///{db_path}", "--no-analyze", "--json"]
+    launched = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command],
+        capture_output=True,
         text=True,
         env={**os.environ, "ECOUTE_PRIVACY": privacy},
+        check=True,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read()
-    return usage.ru_maxrss / 1024, json.loads(proc.stdout.read())
+    result = json.loads(launched.stdout)
+    assert result["code"] == 0, result["stderr"]
+    return result["peak_kb"] / 1024, json.loads(result["stdout"])
 
 
 @pytest.mark.slow
