@@ -118,10 +118,72 @@ def evaluate_pii() -> tuple[list[str], dict]:
     return rows, figures
 
 
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def evaluate_sentiment() -> tuple[list[str], dict]:
+    """Polarity, binary and rating figures of the sentiment component on held-out reviews."""
+    import csv as csv_module
+
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from ecoute.pipeline import Item, Pipeline
+    from ecoute.record import Source
+
+    def load(path, rating_column="rating"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            return [(row["text"], int(float(row[rating_column]))) for row in csv_module.DictReader(handle) if row["text"].strip()]
+
+    pipeline = Pipeline(["language", "pseudonymise", "sentences", "sentiment"])
+    sentiment = pipeline.components[-1]
+    rows = []
+    figures = {}
+    for name, path in (("insurance dev", SHARED / "reviews_fr_insurance" / "dev.csv"), ("employee reviews (other domain)", SHARED / "employee_fr_retail" / "reviews.csv")):
+        data = load(path)
+        records = []
+        for start in range(0, len(data), 256):
+            records += pipeline.analyse([Item(text=text, source=Source(kind="eval")) for text, _ in data[start : start + 256]])
+        ratings = [rating for _, rating in data]
+        analysed = [(r, rating) for r, rating in zip(records, ratings) if getattr(r, "sentiment", None) is not None]
+        truth = ["negative" if rating <= 2 else "neutral" if rating == 3 else "positive" for _, rating in analysed]
+        labels = ["neutral" if r.sentiment.label == "mixed" else r.sentiment.label for r, _ in analysed]
+        macro_f1 = f1_score(truth, labels, average="macro")
+        binary = [(r.sentiment.score > 0, rating >= 4) for r, rating in analysed if rating != 3]
+        binary_accuracy = sum(p == t for p, t in binary) / max(1, len(binary))
+        model = sentiment.models["fr"]
+        predicted = model.predict([r.text for r, _ in analysed])
+        mae = sum(abs(p["rating"] - rating) for p, (_, rating) in zip(predicted, analysed)) / max(1, len(analysed))
+        mixed = sum(r.sentiment.label == "mixed" for r, _ in analysed) / max(1, len(analysed))
+        figures[name] = {"macro_f1": macro_f1, "binary_accuracy": binary_accuracy, "mae": mae, "n": len(analysed)}
+        rows.append(
+            f"| {name} | {len(analysed)} of {len(data)} | **{macro_f1:.3f}** | **{binary_accuracy:.3f}** | **{mae:.3f}** | {mixed:.1%} |"
+        )
+    del accuracy_score
+    section = [
+        "## Sentiment (issue 3)",
+        "",
+        "The `sentiment` component (model `sentiment_fr_v1`, trained by `tools/train_sentiment.py` on",
+        "`reviews_fr_insurance/train.csv` only) run by the real pipeline (`language`, `pseudonymise`, `sentences`,",
+        "`sentiment`) on reviews it never saw. Polarity: 1–2 negative, 3 neutral, 4–5 positive, with `mixed` counted as",
+        "neutral; binary: the sign of the score on 1–2 vs 4–5; rating: the model's median rating.",
+        "",
+        "| set | French reviews analysed | polarity macro-F1 | binary accuracy | rating MAE | labelled mixed |",
+        "|---|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "Reference (TF-IDF + logistic regression, on the part kept aside): macro-F1 0.655, binary 0.944, MAE 0.648.",
+        "Targets: macro-F1 ≥ 0.69, binary ≥ 0.955, MAE ≤ 0.60 (aims 0.72 / 0.96 / 0.55). English has no sentiment",
+        "model yet (`sentiment: null`). The employee reviews show how far the insurance-trained model carries to",
+        "another domain (114 reviews, mostly positive ratings).",
+        "",
+    ]
+    return section, figures
+
+
 def main() -> None:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     sections, summary = [], {}
-    for name, evaluate in (("pii", evaluate_pii),):
+    for name, evaluate in (("pii", evaluate_pii), ("sentiment", evaluate_sentiment)):
         rows, figures = evaluate()
         sections += rows
         summary[name] = figures

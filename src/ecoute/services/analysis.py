@@ -20,9 +20,9 @@ from ecoute.record import SCHEMA_VERSION, AnalysisRecord, Source
 from ecoute.store.models import AnalysisRow, TestimonyRow, utcnow
 
 
-def item_from_raw(raw: RawRecord) -> Item:
+def item_from_raw(raw: RawRecord, testimony_id: str = "") -> Item:
     source = Source(kind=raw.format, path=raw.path, row=raw.row, external_id=raw.external_id, metadata=raw.metadata)
-    return Item(text=raw.text, source=source, date_hint=raw.date)
+    return Item(text=raw.text, source=source, date_hint=raw.date, id=testimony_id)
 
 
 def item_from_row(row: TestimonyRow) -> Item:

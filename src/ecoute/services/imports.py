@@ -133,7 +133,7 @@ def _flush(
     with engine.connect() as connection:
         seen = set(connection.scalars(select(TestimonyRow.id).where(TestimonyRow.id.in_(wanted)))) if wanted else set()
     duplicate_rows: list[dict] = []
-    new_items: list[tuple[RawRecord, Item]] = []
+    new_records: list[tuple[RawRecord, str]] = []
     for raw, tid in records:
         if tid in seen:
             duplicate_rows.append(
@@ -141,23 +141,24 @@ def _flush(
             )
             continue
         seen.add(tid)
-        new_items.append((raw, item_from_raw(raw)))
-    items = [item for _, item in new_items]
+        new_records.append((raw, tid))
     if pipeline is None and protection is None:  # privacy off and no analysis: store as read
-        results: list = [SimpleNamespace(text=item.text, source=item.source) for item in items]
+        items: list[Item | None] = [None] * len(new_records)
+        results: list = [SimpleNamespace(text=raw.text, source=SimpleNamespace(metadata=raw.metadata)) for raw, _ in new_records]
     else:
+        items = [item_from_raw(raw, tid) for raw, tid in new_records]
         results = (pipeline or protection).analyse(items)
     now = utcnow()
     new_rows: list[dict] = []
     original_rows: list[dict] = []
     analysed: list[AnalysisRecord] = []
-    for (raw, item), result in zip(new_items, results):
+    for (raw, tid), item, result in zip(new_records, items, results):
         if isinstance(result, ComponentFailed):
             rejections.append(Rejection(path=raw.path, error=result, row=raw.row, format=raw.format))
             continue
         new_rows.append(
             {
-                "id": item.id,
+                "id": tid,
                 "source_id": sources.id_for(raw.path),
                 "import_run_id": report.run_id,
                 "format": raw.format,
@@ -169,8 +170,8 @@ def _flush(
                 "created_at": now,
             }
         )
-        if keep_original is not None and "original_text" in item.shared:
-            original_rows.append({"testimony_id": item.id, "ciphertext": keep_original(item.shared["original_text"]), "created_at": now})
+        if keep_original is not None and item is not None and "original_text" in item.shared:
+            original_rows.append({"testimony_id": tid, "ciphertext": keep_original(item.shared["original_text"]), "created_at": now})
         if pipeline is not None:
             analysed.append(result)
     rejection_rows = [
