@@ -133,3 +133,13 @@ def test_off_mode_keeps_the_text(monkeypatch):
     monkeypatch.setenv("ECOUTE_PRIVACY", "off")
     record = Pipeline(["language", "pseudonymise"]).analyse_one(Item(text="Mme Martin, 06 12 34 56 78", source=Source(kind="text")))
     assert record.text == "Mme Martin, 06 12 34 56 78" and record.pii == []
+
+
+def test_a_pipeline_without_pseudonymise_still_stores_protected_text(sqlite_url, reviews):
+    from ecoute.services.testimonies import list_testimonies
+
+    engine = open_store(sqlite_url)
+    run_import(engine, [str(reviews)], ReadOptions(), pipeline=Pipeline(["language", "date"]))
+    for view in list_testimonies(engine).items:
+        assert_clean("stored text", view.text)
+        assert [c["name"] for c in view.record["pipeline"]][:2] == ["language", "pseudonymise"]

@@ -71,24 +71,27 @@ def test_a_second_import_stores_nothing_twice(store_url, csv_file):
 
 def test_import_with_the_pipeline_stores_current_analyses(store_url, csv_file):
     engine = open_store(store_url)
-    pipeline = Pipeline(["language", "date"])
+    pipeline = Pipeline(["language", "date"])  # imports put pseudonymisation in front of it
     report = run_import(engine, [str(csv_file)], ReadOptions(date_col="date"), pipeline=pipeline)
     assert report.analysed == 2
     with engine.connect() as connection:
         rows = connection.execute(select(AnalysisRow.language, AnalysisRow.testimony_date, AnalysisRow.record)).all()
     assert sorted((r.language, r.testimony_date) for r in rows) == [("fr", "2025-01-05"), ("fr", "2025-01-07")]
-    assert all(r.record["pipeline"] == [{"name": "language", "version": "1"}, {"name": "date", "version": "1"}] for r in rows)
+    expected = [{"name": "language", "version": "1"}, {"name": "pseudonymise", "version": "1"}, {"name": "date", "version": "1"}]
+    assert all(r.record["pipeline"] == expected for r in rows)
 
 
 def test_reanalysis_with_a_new_pipeline_keeps_history(store_url, csv_file):
     engine = open_store(store_url)
-    run_import(engine, [str(csv_file)], ReadOptions(), pipeline=Pipeline(["language"]))
-    assert reanalyse(engine, Pipeline(["language"])) == (0, 0)  # already up to date
-    assert reanalyse(engine, Pipeline(["language", "date"])) == (2, 0)
+    protect, more = Pipeline(["language", "pseudonymise"]), Pipeline(["language", "pseudonymise", "date"])
+    run_import(engine, [str(csv_file)], ReadOptions(), pipeline=protect)
+    assert reanalyse(engine, protect) == (0, 0)  # already up to date
+    assert reanalyse(engine, more) == (2, 0)
     with engine.connect() as connection:
         rows = connection.execute(select(AnalysisRow.pipeline_version, AnalysisRow.is_current)).all()
-    assert sorted(rows) == [("language.v1", False), ("language.v1", False), ("language.v1+date.v1", True), ("language.v1+date.v1", True)]
-    assert reanalyse(engine, Pipeline(["language", "date"]), everything=True) == (2, 0)
+    old, new = protect.version, more.version
+    assert sorted(rows) == [(old, False), (old, False), (new, True), (new, True)]
+    assert reanalyse(engine, more, everything=True) == (2, 0)
     assert count(engine, AnalysisRow) == 6
 
 

@@ -80,7 +80,7 @@ def run_import(
     """
     files = resolve_inputs(paths)
     settings = Settings.from_env()
-    run_options = {
+    run_options = {  # "pipeline" is what was asked; imports always protect first (see below)
         "paths": [str(p) for p in paths],
         "text_col": options.text_col,
         "id_col": options.id_col,
@@ -97,6 +97,11 @@ def run_import(
     report = ImportReport(run_id=run_id)
     sources = _Sources(engine)
     protection = None if settings.privacy_mode == "off" else get_pipeline(PROTECTION_PIPELINE)
+    if pipeline is not None and protection is not None:
+        names = [component.name for component in pipeline.components]
+        if "pseudonymise" not in names:
+            # Never store unprotected text, whatever pipeline was configured.
+            pipeline = get_pipeline(tuple(PROTECTION_PIPELINE) + tuple(n for n in names if n not in PROTECTION_PIPELINE))
     keep_original = original_encrypter(settings)
     batch: list[RawRecord | Rejection] = []
     try:
