@@ -20,6 +20,18 @@ from ecoute.record import SCHEMA_VERSION, AnalysisRecord, Source
 from ecoute.store.models import AnalysisRow, TestimonyRow, utcnow
 
 
+def protected(pipeline: Pipeline) -> Pipeline:
+    """The pipeline with pseudonymisation in front when privacy is on: text
+    is never stored or shown unprotected, whatever pipeline is configured."""
+    from ecoute.config import PROTECTION_PIPELINE, Settings
+    from ecoute.pipeline import get_pipeline
+
+    names = [component.name for component in pipeline.components]
+    if Settings.from_env().privacy_mode == "off" or "pseudonymise" in names:
+        return pipeline
+    return get_pipeline(tuple(PROTECTION_PIPELINE) + tuple(n for n in names if n not in PROTECTION_PIPELINE))
+
+
 def item_from_raw(raw: RawRecord, testimony_id: str = "") -> Item:
     source = Source(kind=raw.format, path=raw.path, row=raw.row, external_id=raw.external_id, metadata=raw.metadata)
     return Item(text=raw.text, source=source, date_hint=raw.date, id=testimony_id)
@@ -87,6 +99,7 @@ def analyse_inputs(
     """Analyse files without a store: yields a record per distinct testimony,
     and each rejection or failure; duplicates within the input are counted
     and skipped."""
+    pipeline = protected(pipeline)
     seen: set[str] = set()
     batch: list[Item] = []
 
@@ -130,6 +143,7 @@ def reanalyse(
 
     Returns (analysed, failed); progress is reported as (done, total).
     """
+    pipeline = protected(pipeline)
     version = pipeline.version
     todo = select(TestimonyRow)
     if not everything:

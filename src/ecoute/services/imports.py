@@ -23,7 +23,7 @@ from ecoute.ingest.model import RawRecord, ReadOptions, Rejection
 from ecoute.pipeline import Item, Pipeline, get_pipeline
 from ecoute.privacy.vault import original_encrypter
 from ecoute.record import AnalysisRecord
-from ecoute.services.analysis import item_from_raw, store_analyses
+from ecoute.services.analysis import item_from_raw, protected, store_analyses
 from ecoute.store.models import DuplicateRow, ImportRun, OriginalRow, RejectionRow, SourceRow, TestimonyRow, utcnow
 from ecoute.text import testimony_id
 
@@ -97,11 +97,8 @@ def run_import(
     report = ImportReport(run_id=run_id)
     sources = _Sources(engine)
     protection = None if settings.privacy_mode == "off" else get_pipeline(PROTECTION_PIPELINE)
-    if pipeline is not None and protection is not None:
-        names = [component.name for component in pipeline.components]
-        if "pseudonymise" not in names:
-            # Never store unprotected text, whatever pipeline was configured.
-            pipeline = get_pipeline(tuple(PROTECTION_PIPELINE) + tuple(n for n in names if n not in PROTECTION_PIPELINE))
+    if pipeline is not None:
+        pipeline = protected(pipeline)
     keep_original = original_encrypter(settings)
     batch: list[RawRecord | Rejection] = []
     try:
