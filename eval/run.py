@@ -180,10 +180,45 @@ def evaluate_sentiment() -> tuple[list[str], dict]:
     return section, figures
 
 
+def evaluate_labels() -> tuple[list[str], dict]:
+    """`ecoute train` / `ecoute evaluate` on Banking77 (77 intents, English)."""
+    import tempfile
+    import time
+
+    from ecoute.ingest.model import ReadOptions
+    from ecoute.services.training import evaluate, train
+
+    folder = SHARED / "intents_en_banking77"
+    rows, figures = [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for encoder in (None, "use"):
+            start = time.perf_counter()
+            path, summary = train([str(folder / "train.csv")], "intent", ReadOptions(), encoder, Path(tmp) / f"intent-{encoder}.joblib")
+            trained = time.perf_counter() - start
+            result = evaluate([str(folder / "test.csv")], "intent", ReadOptions(), path)
+            name = encoder or "none"
+            figures[name] = {"accuracy": result["accuracy"], "macro_f1": result["macro_f1"], "train_s": trained}
+            rows.append(f"| `--encoder {name}` | {summary['records']:,} | {result['records']:,} | **{result['accuracy']:.4f}** | {result['macro_f1']:.4f} | {trained:.0f} s |")
+    section = [
+        "## Learning the operator's labels: Banking77 (issue 3)",
+        "",
+        "`ecoute train --label intent intents_en_banking77/train.csv`, then `ecoute evaluate` on `test.csv` (the same",
+        "service functions the commands call; texts pseudonymised before training, as always).",
+        "",
+        "| recipe | trained on | tested on | accuracy | macro-F1 | training time |",
+        "|---|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "References: TF-IDF + logistic regression 0.916, linear SVM 0.912; fine-tuned BERT (2020) 0.937. Target ≥ 0.93.",
+        "",
+    ]
+    return section, figures
+
+
 def main() -> None:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     sections, summary = [], {}
-    for name, evaluate in (("pii", evaluate_pii), ("sentiment", evaluate_sentiment)):
+    for name, evaluate in (("pii", evaluate_pii), ("sentiment", evaluate_sentiment), ("labels", evaluate_labels)):
         rows, figures = evaluate()
         sections += rows
         summary[name] = figures

@@ -96,6 +96,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opt.export_format": {"fr": "Format, si le suffixe ne le dit pas : jsonl, csv, parquet.", "en": "Format, when the suffix does not say: jsonl, csv, parquet."},
     "export.writing": {"fr": "Export", "en": "Exporting"},
     "export.done": {"fr": "{count} témoignages exportés dans {path}.", "en": "{count} testimonies exported to {path}."},
+    "cmd.train": {
+        "fr": "Apprendre une étiquette (équipe, produit, motif…) à partir d'un historique étiqueté.",
+        "en": "Learn a label (team, product, intent…) from labelled history.",
+    },
+    "cmd.evaluate": {
+        "fr": "Mesurer un modèle d'étiquette sur un fichier étiqueté (exactitude, F1 macro, confusions).",
+        "en": "Measure a label model on a labelled file (accuracy, macro-F1, confusions).",
+    },
+    "opt.label": {"fr": "Colonne qui contient l'étiquette à apprendre.", "en": "Column holding the label to learn."},
+    "opt.encoder": {
+        "fr": "Encodeur de phrases ajouté au TF-IDF : none ou use (USE multilingue, plus juste, plus lent).",
+        "en": "Sentence encoder added to TF-IDF: none or use (multilingual USE, more accurate, slower).",
+    },
+    "opt.model_out": {"fr": "Fichier du modèle (défaut : ECOUTE_HOME/models/<étiquette>-vN.joblib).", "en": "Model file (default: ECOUTE_HOME/models/<label>-vN.joblib)."},
+    "opt.model": {"fr": "Fichier du modèle (défaut : le plus récent pour l'étiquette).", "en": "Model file (default: the latest for the label)."},
+    "train.running": {"fr": "Apprentissage", "en": "Training"},
+    "train.done": {
+        "fr": "Étiquette « {label} » apprise sur {records} enregistrements ({classes} classes) : {path}",
+        "en": "Label '{label}' learnt from {records} records ({classes} classes): {path}",
+    },
+    "evaluate.summary": {
+        "fr": "Exactitude {accuracy:.3f} · F1 macro {macro_f1:.3f} sur {records} enregistrements ({model})",
+        "en": "Accuracy {accuracy:.3f} · macro-F1 {macro_f1:.3f} on {records} records ({model})",
+    },
+    "evaluate.confusion": {"fr": "Matrice de confusion (lignes : vérité)", "en": "Confusion matrix (rows: truth)"},
+    "evaluate.top_confusions": {"fr": "Confusions les plus fréquentes", "en": "Most frequent confusions"},
+    "col.truth": {"fr": "Vérité", "en": "Truth"},
+    "col.predicted": {"fr": "Prédit", "en": "Predicted"},
     # CLI output
     "import.reading": {"fr": "Lecture", "en": "Reading"},
     "import.analysing": {"fr": "Analyse", "en": "Analysing"},

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1: `labels` (additive)
 SCHEMA_ID = f"https://ecoute.dev/schema/analysis-record/{SCHEMA_VERSION}.json"
 
 Role = Literal["customer", "employee", "unknown"]
@@ -128,6 +128,12 @@ class Entity(_Model):
     end: int
 
 
+class LabelPrediction(_Model):
+    value: str
+    confidence: float = Field(ge=0, le=1)
+    model: str = Field(description="The model file that decided, e.g. owner_team-v3.")
+
+
 class ComponentRun(_Model):
     name: str
     version: str
@@ -157,6 +163,7 @@ class AnalysisRecord(_Model):
     root_causes: list[RootCause] = Field(default_factory=list)
     owner: str | None = None
     entities: list[Entity] = Field(default_factory=list)
+    labels: dict[str, LabelPrediction] = Field(default_factory=dict, description="The operator's own labels, from models trained with `ecoute train`.")
     pipeline: list[ComponentRun] = Field(default_factory=list, description="The components that ran, in order, with their versions.")
 
 

@@ -300,6 +300,63 @@ def export(
     out.print(t("export.done", count=count, path=path))
 
 
+@app.command(help=t("cmd.train"))
+def train(
+    paths: Annotated[list[str], typer.Argument(metavar="FILE...", help=t("opt.paths"), show_default=False)],
+    label: Annotated[str, typer.Option("--label", help=t("opt.label"))],
+    text_col: TextCol = None,
+    fmt: FormatOpt = None,
+    encoder: Annotated[str, typer.Option("--encoder", help=t("opt.encoder"))] = "none",
+    out_path: Annotated[Optional[str], typer.Option("--out", help=t("opt.model_out"))] = None,
+) -> None:
+    from ecoute.services.training import dumps, train as train_label
+    from ecoute.understanding.encoders import ENCODERS
+
+    if encoder not in ("none", *ENCODERS):
+        raise BadOption(option="--encoder", detail=f"{encoder!r}: use none or {', '.join(ENCODERS)}", command="train")
+    options = _read_options(text_col, None, None, fmt, "train")
+    with _progress() as progress:
+        progress.add_task(t("train.running"), total=None)
+        path, summary = train_label(paths, label, options, None if encoder == "none" else encoder, Path(out_path) if out_path else None)
+    out.print(t("train.done", label=label, records=summary["records"], classes=summary["classes"], path=path))
+    err.print(dumps(summary), highlight=False)
+
+
+@app.command(help=t("cmd.evaluate"))
+def evaluate(
+    paths: Annotated[list[str], typer.Argument(metavar="FILE...", help=t("opt.paths"), show_default=False)],
+    label: Annotated[str, typer.Option("--label", help=t("opt.label"))],
+    model: Annotated[Optional[str], typer.Option("--model", help=t("opt.model"))] = None,
+    text_col: TextCol = None,
+    fmt: FormatOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON.")] = False,
+) -> None:
+    from ecoute.services.training import dumps, evaluate as evaluate_label
+
+    result = evaluate_label(paths, label, _read_options(text_col, None, None, fmt, "evaluate"), Path(model) if model else None)
+    if as_json:
+        print(dumps(result))
+        return
+    out.print(t("evaluate.summary", accuracy=result["accuracy"], macro_f1=result["macro_f1"], records=result["records"], model=result["model"]))
+    classes, matrix = result["classes"], result["confusion"]
+    if len(classes) <= 12:
+        table = Table(title=t("evaluate.confusion"))
+        table.add_column("")
+        for name in classes:
+            table.add_column(name[:12])
+        for name, row in zip(classes, matrix):
+            table.add_row(name, *(str(v) for v in row))
+        out.print(table)
+    else:  # too many classes for a grid: the most frequent confusions
+        pairs = sorted(((matrix[i][j], classes[i], classes[j]) for i in range(len(classes)) for j in range(len(classes)) if i != j and matrix[i][j]), reverse=True)[:15]
+        table = Table(title=t("evaluate.top_confusions"))
+        for column in (t("col.truth"), t("col.predicted"), "n"):
+            table.add_column(column)
+        for count, truth, predicted in pairs:
+            table.add_row(truth, predicted, str(count))
+        out.print(table)
+
+
 @app.command(help=t("cmd.keygen"))
 def keygen() -> None:
     from ecoute.privacy.vault import new_key

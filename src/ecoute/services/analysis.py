@@ -32,6 +32,22 @@ def protected(pipeline: Pipeline) -> Pipeline:
     return get_pipeline(tuple(PROTECTION_PIPELINE) + tuple(n for n in names if n not in PROTECTION_PIPELINE))
 
 
+def protect_texts(texts: Sequence[str], batch_size: int = 256) -> list[str]:
+    """Texts pseudonymised by the product's own protection stage (for training
+    data: a model must not learn, and carry, people's names)."""
+    from ecoute.config import PROTECTION_PIPELINE, Settings
+    from ecoute.pipeline import get_pipeline
+
+    if Settings.from_env().privacy_mode == "off":
+        return list(texts)
+    pipeline = get_pipeline(PROTECTION_PIPELINE)
+    out: list[str] = []
+    for start in range(0, len(texts), batch_size):
+        chunk = [Item(text=text, source=Source(kind="training")) for text in texts[start : start + batch_size]]
+        out += [result.text if isinstance(result, AnalysisRecord) else "" for result in pipeline.analyse(chunk)]
+    return out
+
+
 def item_from_raw(raw: RawRecord, testimony_id: str = "") -> Item:
     source = Source(kind=raw.format, path=raw.path, row=raw.row, external_id=raw.external_id, metadata=raw.metadata)
     return Item(text=raw.text, source=source, date_hint=raw.date, id=testimony_id)

@@ -95,11 +95,34 @@ def _calibrator(C: float):
 
 
 class TextClassifier:
-    """Learns any label from texts: TF-IDF, linear SVM, calibrated probabilities."""
+    """Learns any label from texts: TF-IDF (optionally with sentence-encoder
+    embeddings beside it), linear SVM, calibrated probabilities."""
 
-    def __init__(self, C: float = 0.3, calibration_C: float = 1.0, folds: int = 5, negation: bool = True) -> None:
+    encoder: str | None = None  # class defaults: models saved before these options existed still load
+    encoder_weight: float = 2.0
+
+    def __init__(
+        self,
+        C: float = 0.3,
+        calibration_C: float = 1.0,
+        folds: int = 5,
+        negation: bool = True,
+        encoder: str | None = None,
+        encoder_weight: float = 2.0,
+    ) -> None:
         self.C, self.calibration_C, self.folds, self.negation = C, calibration_C, folds, negation
+        self.encoder, self.encoder_weight = encoder, encoder_weight
         self.recipe_version = RECIPE_VERSION
+
+    def _matrix(self, texts: list[str], fit: bool = False):
+        X = self.vectoriser.fit_transform(texts) if fit else self.vectoriser.transform(texts)
+        if self.encoder:
+            from scipy import sparse
+
+            from ecoute.understanding.encoders import encode
+
+            X = sparse.hstack([X, sparse.csr_matrix(encode(texts, self.encoder) * self.encoder_weight)]).tocsr()
+        return X
 
     def fit(self, texts: Sequence[str], labels: Sequence[Any]) -> TextClassifier:
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -108,7 +131,7 @@ class TextClassifier:
         texts = [str(t) for t in texts]
         y = np.asarray(labels)
         self.vectoriser = _features(self.negation)
-        X = self.vectoriser.fit_transform(texts)
+        X = self._matrix(texts, fit=True)
         splits = list(StratifiedKFold(self.folds, shuffle=True, random_state=SEED).split(texts, y))
         out_of_fold = None
         for train_index, test_index in splits:
@@ -127,11 +150,12 @@ class TextClassifier:
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self.calibration.predict_proba(_decisions(self.svm, self.vectoriser.transform([str(t) for t in texts])))
+        return self.calibration.predict_proba(_decisions(self.svm, self._matrix([str(t) for t in texts])))
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Labels (the SVM's choice) and the calibrated probability of each."""
-        values = _decisions(self.svm, self.vectoriser.transform([str(t) for t in texts]))
+        """Labels (the SVM's choice: calibrating the choice itself costs accuracy
+        with many classes) and the calibrated probability of each."""
+        values = _decisions(self.svm, self._matrix([str(t) for t in texts]))
         probabilities = self.calibration.predict_proba(values)
         best = values.argmax(1)
         return self.svm.classes_[best], probabilities[np.arange(len(best)), best]
