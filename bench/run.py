@@ -102,7 +102,7 @@ from ecoute.pipeline import Item, Pipeline
 from ecoute.record import Source
 texts = [r["text"] for r in csv.DictReader(open({str(DEV)!r}, encoding="utf-8")) if r["text"].strip()][:{count}]
 out = []
-for names in (["language"], ["language", "pseudonymise"], ["language", "pseudonymise", "sentences"], ["language", "pseudonymise", "sentences", "date"], ["language", "pseudonymise", "sentences", "sentiment", "date", "tenure", "labels"]):
+for names in (["language"], ["language", "pseudonymise"], ["language", "pseudonymise", "sentences"], ["language", "pseudonymise", "sentences", "date"], ["language", "pseudonymise", "sentences", "role", "sentiment", "date", "tenure", "labels"]):
     pipe = Pipeline(names)
     t0 = time.perf_counter(); pipe.warm_up(); load = time.perf_counter() - t0
     pipe.analyse([Item(text=t, source=Source(kind="csv")) for t in texts[-64:]])  # first-call costs out of the timing

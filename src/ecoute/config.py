@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ecoute.errors import ConfigError
 
-DEFAULT_PIPELINE = ("language", "pseudonymise", "sentences", "sentiment", "date", "tenure", "labels")
+DEFAULT_PIPELINE = ("language", "pseudonymise", "sentences", "role", "sentiment", "date", "tenure", "labels")
 # What must run before a testimony may be stored, even with --no-analyze.
 PROTECTION_PIPELINE = ("language", "pseudonymise")
 PRIVACY_MODES = ("pseudonymise", "anonymise", "off")

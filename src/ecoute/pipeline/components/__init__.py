@@ -1,3 +1,3 @@
 """Built-in components. Importing this package registers them."""
 
-from ecoute.pipeline.components import date, labels, language, pseudonymise, sentences, sentiment, tenure  # noqa: F401
+from ecoute.pipeline.components import date, labels, language, pseudonymise, role, sentences, sentiment, tenure  # noqa: F401
