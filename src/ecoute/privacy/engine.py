@@ -2,18 +2,16 @@
 anonymizer) with consistent placeholders.
 
 ``Protector.detect`` returns what was found in a text; ``Protector.protect``
-returns the pseudonymised text, the list of replacements with their spans in
-the new text, and a function mapping offsets of the original text into the
-new one (so spans computed before, such as sentences, stay right).
+returns the pseudonymised text and its placeholders with their spans. It
+runs before any other stage reads the text, so no span needs remapping.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from ecoute.privacy.recognizers import ADDRESS, BIRTH_DATE, ENTITY_TYPES, PERSON, PRESIDIO_TYPES, build_recognizers
 
@@ -39,13 +37,15 @@ class Finding:
 @dataclass(slots=True)
 class Protected:
     text: str
-    pii: list[dict[str, Any]]
-    findings: list[Finding]
-    to_new: Callable[[int], int]
+    pii: list[dict[str, Any]]  # every placeholder in ``text``, with its span
+    findings: list[Finding]  # offsets into the original text
 
 
-def _identity(offset: int) -> int:
-    return offset
+def placeholders_in(text: str) -> list[dict[str, Any]]:
+    """The placeholders of a pseudonymised text: type, placeholder and span.
+    Read from the text itself, so it also holds for text pseudonymised before
+    (re-analysis of stored text)."""
+    return [{"type": m.group(1), "placeholder": m.group(0), "start": m.start(), "end": m.end()} for m in PLACEHOLDER.finditer(text)]
 
 
 class _Artifacts:
@@ -127,10 +127,10 @@ class Protector:
 
     def protect(self, text: str, language: str | None, doc: Any = None) -> Protected:
         if self.mode == "off":
-            return Protected(text, [], [], _identity)
+            return Protected(text, [], [])
         findings = self.detect(text, language, doc)
-        placeholders = _placeholders(findings, self.mode, text)
-        return _replace(self.anonymizer, text, findings, placeholders)
+        new_text = _replace(self.anonymizer, text, findings, _placeholders(findings, self.mode))
+        return Protected(new_text, placeholders_in(new_text), findings)
 
 
 def _inside_placeholder(text: str, start: int, end: int) -> bool:
@@ -166,7 +166,7 @@ def _value_key(finding: Finding) -> str:
     return re.sub(r"[\s.\-/]", "", finding.text).casefold()
 
 
-def _placeholders(findings: list[Finding], mode: str, text: str) -> list[str]:
+def _placeholders(findings: list[Finding], mode: str) -> list[str]:
     numbers: dict[tuple[str, str], int] = {}
     counters: dict[str, int] = {}
     out = []
@@ -191,38 +191,14 @@ def _generalise(finding: Finding) -> str:
     return f"<BIRTH_DATE:{year.group(0)[:3]}0s>" if year else "<BIRTH_DATE>"
 
 
-def _replace(anonymizer: Any, text: str, findings: list[Finding], placeholders: list[str]) -> Protected:
+def _replace(anonymizer: Any, text: str, findings: list[Finding], placeholders: list[str]) -> str:
     """Replace through Presidio's anonymizer, one placeholder per finding."""
     from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
     if not findings:
-        return Protected(text, [], [], _identity)
+        return text
     # Presidio's operators are per entity type; a unique type per finding lets
     # each carry its own placeholder.
     results = [RecognizerResult(f"E{i}", f.start, f.end, f.score) for i, f in enumerate(findings)]
     operators = {f"E{i}": OperatorConfig("replace", {"new_value": placeholder}) for i, placeholder in enumerate(placeholders)}
-    engine_result = anonymizer.anonymize(text=text, analyzer_results=results, operators=operators)
-    new_text = engine_result.text
-    items = sorted(engine_result.items, key=lambda item: item.start)
-    by_index = {int(item.entity_type[1:]): item for item in items}
-    pii = [
-        {"type": findings[i].type, "placeholder": placeholders[i], "start": by_index[i].start, "end": by_index[i].end}
-        for i in range(len(findings))
-    ]
-    old_starts = [f.start for f in findings]
-    shifts = []
-    shift = 0
-    for i, finding in enumerate(findings):
-        shift += len(placeholders[i]) - (finding.end - finding.start)
-        shifts.append(shift)
-
-    def to_new(offset: int) -> int:
-        k = bisect.bisect_right(old_starts, offset) - 1
-        if k < 0:
-            return offset
-        finding = findings[k]
-        if offset < finding.end:  # inside a replaced span: snap to the placeholder's edge
-            return pii[k]["start"] if offset == finding.start else pii[k]["end"]
-        return offset + shifts[k]
-
-    return Protected(new_text, pii, findings, to_new)
+    return anonymizer.anonymize(text=text, analyzer_results=results, operators=operators).text

@@ -43,12 +43,6 @@ def _brand_phrases() -> tuple[str, ...]:
     return tuple(sorted((b.casefold() for b in data_lines("lexicon/brands.txt") if " " in b or "'" in b or "&" in b), key=len, reverse=True))
 
 
-def _starts_brand(text: str, start: int) -> bool:
-    """Whether a multi-word brand begins here ("Olivier Assurance", "John Lewis")."""
-    window = text[start : start + 40].casefold()
-    return any(window.startswith(phrase) for phrase in _brand_phrases())
-
-
 def _brand_spans(text: str) -> list[tuple[int, int]]:
     """Where multi-word brands stand in ``text``: no name is found inside them ("Marks & Spencer")."""
     folded = text.casefold()

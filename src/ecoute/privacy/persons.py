@@ -6,7 +6,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from ecoute.privacy.lexicon import _brand_spans, _starts_brand, ambiguous_first_names, first_names, never_person_words
+from ecoute.privacy.lexicon import _brand_spans, ambiguous_first_names, first_names, never_person_words
 
 PERSON = "PERSON"
 
@@ -98,7 +98,7 @@ class PersonRecognizer(_RuleRecognizer):
         for match in _NAME_AFTER_TITLE.finditer(text):
             tail = match.group(0).split()[-1].strip(".").casefold()
             # A title makes a person even of a brand's name ("Mme Boulanger"), unless the whole is a brand ("Mr. Cooper").
-            if tail not in _TITLE_WORDS and not _starts_brand(text, match.start()):
+            if tail not in _TITLE_WORDS and not any(s <= match.start() < e for s, e in brands):
                 results.append(RecognizerResult(PERSON, match.start(), match.end(), 0.9))
         for pattern in (_LOWER_TITLE, _INITIAL_SURNAME):
             for match in pattern.finditer(text):

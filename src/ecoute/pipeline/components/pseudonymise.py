@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from ecoute.pipeline.core import Component, Item, component
 from ecoute.pipeline.resources import spacy_ner
-from ecoute.privacy.engine import PLACEHOLDER, Protector
+from ecoute.privacy.engine import Protector
 from ecoute.privacy.lexicon import first_names, never_person_words
 
 log = logging.getLogger(__name__)
@@ -68,10 +68,7 @@ class Pseudonymiser(Component):
             if self.mode != "off" and protected.text != item.text:
                 item.shared["original_text"] = item.text
                 item.text = protected.text
-            item.fields["pii"] = [
-                {"type": m.group(1), "placeholder": m.group(0), "start": m.start(), "end": m.end()}
-                for m in PLACEHOLDER.finditer(item.text)
-            ] if self.mode != "off" else []
+            item.fields["pii"] = protected.pii
             if self.mode != "off":
                 item.source.metadata = self._protect_metadata(item.source.metadata, item.fields.get("language"))
 
