@@ -24,21 +24,27 @@ def test_schema_requires_every_product_key():
 
 def test_journey_and_event_keys():
     defs = json_schema()["$defs"]
-    assert JOURNEY_KEYS == set(defs["Journey"]["properties"])
-    assert EVENT_KEYS == set(defs["JourneyEvent"]["properties"])
+    # PRODUCT.md's keys, plus the additive ones of schema 1.2 (mediation, steps).
+    assert set(defs["Journey"]["properties"]) == JOURNEY_KEYS | {"mediation"}
+    assert set(defs["JourneyEvent"]["properties"]) == EVENT_KEYS | {"steps"}
 
 
 def test_records_of_the_real_pipeline_validate(pipeline):
     validator = jsonschema.Draft202012Validator(json_schema())
     texts = ["Le 3 mars 2025 j'ai appelé trois fois.", "Great staff. Quick fix!", "??", "Der Service war gut."]
-    for record in pipeline.analyse([Item(text=t, source=Source(kind="text")) for t in texts]):
+    records = pipeline.analyse([Item(text=t, source=Source(kind="text")) for t in texts])
+    for record in records:
         payload = json.loads(record.model_dump_json())
         validator.validate(payload)
         assert PRODUCT_KEYS <= set(payload)
-        # Stages not built yet hold empty values, never invented ones.
-        assert payload["themes"] == [] and payload["effort"] is None
-        assert (payload["sentiment"] is None) == (payload["language"] != "fr")
-        assert payload["journey"]["contacts"] is None and payload["journey"]["events"] == []
+        assert (payload["sentiment"] is None) == (payload["language"] not in ("fr", "en")), payload["language"]
+    called, praise, unreadable, german = (json.loads(r.model_dump_json()) for r in records)
+    # "appelé trois fois" tells three calls, all on that day.
+    assert called["journey"]["contacts"] == 3 and {e["when"] for e in called["journey"]["events"]} == {"2025-03-03"}
+    assert called["effort"]["basis"] == "journey"
+    # What a text does not tell stays empty, never invented.
+    for payload in (unreadable, german):
+        assert payload["journey"]["events"] == [] and payload["journey"]["contacts"] is None and payload["effort"] is None
 
 
 def test_record_rejects_unknown_keys():

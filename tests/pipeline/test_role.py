@@ -28,3 +28,14 @@ def role():
 )
 def test_roles(role, text, expected):
     assert role.decide(text) == expected
+
+
+def test_employee_vocabulary_of_retail_reviews():
+    from ecoute.pipeline.core import create_component
+
+    role = create_component("role")
+    role.ensure_warm()
+    assert role.decide("Trop de licenciements, pression morale, le personnel est épuisé.") == "employee"
+    assert role.decide("Great workplace, the management listens to my coworkers.") == "employee"
+    # A customer's employer-paid health cover does not make them staff.
+    assert role.decide("Je suis client via la mutuelle de mon entreprise, remboursements rapides.") != "employee"

@@ -4,6 +4,7 @@ the identifiers comes out anywhere (issue 5, point 4)."""
 
 import json
 import logging
+import re
 import subprocess
 import sys
 
@@ -14,9 +15,12 @@ from sqlalchemy import MetaData, select
 from ecoute.ingest.model import ReadOptions
 from ecoute.pipeline import Item, Pipeline, get_pipeline
 from ecoute.record import Source
+from ecoute.services import users
 from ecoute.services.imports import run_import
 from ecoute.store.db import open_store
 from ecoute.web.app import create_app
+
+PASSWORD = "correct horse battery staple"
 
 IDENTIFIERS = [
     "Martin", "Dupont", "Kévin", "Jean-Pierre", "Nathalie Bernard",
@@ -62,8 +66,17 @@ def test_nothing_personal_in_store_api_page_cli_or_logs(store_url, reviews, capl
         for table in metadata.sorted_tables:
             for row in connection.execute(select(table)):
                 assert_clean(f"table {table.name}", json.dumps([str(v) for v in row], ensure_ascii=False))
-    client = TestClient(create_app(store_url))
-    assert_clean("web page", client.get("/").text)
+    users.create_user(engine, "analyst", PASSWORD, "analyst")
+    app = create_app(store_url)
+    browser = TestClient(app)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text).group(1)
+    signed_in = browser.post("/login", data={"username": "analyst", "password": PASSWORD, "csrf_token": csrf}, follow_redirects=False)
+    assert signed_in.status_code == 303
+    for page in ("/", "/explorer"):
+        shown = browser.get(page)
+        assert shown.status_code == 200
+        assert_clean(f"web page {page}", shown.text)
+    client = TestClient(app, headers={"Authorization": f"Bearer {users.create_token(engine, 'analyst', 'leak test')}"})
     listing = client.get("/api/v1/testimonies").json()
     assert len(listing["items"]) == 3
     assert_clean("API list", json.dumps(listing, ensure_ascii=False))

@@ -198,21 +198,73 @@ class SentimentModel:
         """For each text: polarity, score (−1..1), rating (1–5), p_negative/p_neutral/p_positive."""
         if not texts:
             return []
-        P = self.classifier.predict_proba(texts)
-        polar = _polarity_probabilities(P)
-        chosen = (np.log(polar + 1e-12) + self.bias).argmax(1)
-        ratings = (np.cumsum(P, 1) >= 0.5).argmax(1) + 1
-        return [
-            {
-                "polarity": POLARITIES[k],
-                "score": float(q[2] - q[0]),
-                "rating": int(r),
-                "p_negative": float(q[0]),
-                "p_neutral": float(q[1]),
-                "p_positive": float(q[2]),
-            }
-            for k, r, q in zip(chosen, ratings, polar)
-        ]
+        return _sentiment_outputs(self.classifier.predict_proba(texts), self.bias)
+
+
+class EmbeddingSentimentModel:
+    """Polarity, score and rating from sentence-encoder embeddings (USE).
+
+    A multinomial logistic regression of 1–5 ratings on the 512-d multilingual
+    USE embedding; the outputs are those of :class:`SentimentModel`. Trained
+    on French reviews, it scores any language the encoder maps to the same
+    space (cross-lingual transfer: ecoute uses it for English). The polarity
+    bias is tuned on the training set's out-of-fold probabilities, as for
+    :class:`SentimentModel`. The encoder itself is never pickled.
+    """
+
+    def __init__(self, C: float = 1.0, encoder: str = "use") -> None:
+        self.C, self.encoder = C, encoder
+        self.recipe_version = RECIPE_VERSION
+
+    def fit_embeddings(self, X: np.ndarray, ratings: Sequence[int]) -> EmbeddingSentimentModel:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+        ratings = np.asarray(ratings).astype(int)
+        if set(np.unique(ratings)) != {1, 2, 3, 4, 5}:
+            raise ValueError("ratings must cover 1..5")
+        model = LogisticRegression(C=self.C, max_iter=3000)
+        oof = cross_val_predict(model, X, ratings, cv=StratifiedKFold(5, shuffle=True, random_state=SEED), method="predict_proba")
+        polarity = np.where(ratings <= 2, 0, np.where(ratings == 3, 1, 2))
+        self.bias = _tune_bias(_polarity_probabilities(oof), polarity)
+        self.classifier = model.fit(X, ratings)
+        return self
+
+    def fit(self, texts: Sequence[str], ratings: Sequence[int]) -> EmbeddingSentimentModel:
+        from ecoute.understanding.encoders import encode
+
+        return self.fit_embeddings(encode([str(t) for t in texts], self.encoder), ratings)
+
+    def predict_embeddings(self, X: np.ndarray) -> list[dict[str, Any]]:
+        if len(X) == 0:
+            return []
+        return _sentiment_outputs(self.classifier.predict_proba(np.asarray(X, np.float32)), self.bias)
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        """For each text: polarity, score (−1..1), rating (1–5), p_negative/p_neutral/p_positive."""
+        if not texts:
+            return []
+        from ecoute.understanding.encoders import encode
+
+        return self.predict_embeddings(encode([str(t) for t in texts], self.encoder))
+
+
+def _sentiment_outputs(P: np.ndarray, bias: np.ndarray) -> list[dict[str, Any]]:
+    """Polarity (biased argmax), score, median rating and polarity probabilities from P(rating 1..5)."""
+    polar = _polarity_probabilities(P)
+    chosen = (np.log(polar + 1e-12) + bias).argmax(1)
+    ratings = (np.cumsum(P, 1) >= 0.5).argmax(1) + 1
+    return [
+        {
+            "polarity": POLARITIES[k],
+            "score": float(q[2] - q[0]),
+            "rating": int(r),
+            "p_negative": float(q[0]),
+            "p_neutral": float(q[1]),
+            "p_positive": float(q[2]),
+        }
+        for k, r, q in zip(chosen, ratings, polar)
+    ]
 
 
 def save(model: Any, path: str | Path) -> None:

@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from importlib import resources
 
 from ecoute.pipeline.core import Component, Item, component
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents: reviews often drop them ("agreable", "etre")."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+from ecoute.text import fold as _fold
 
 
 def _compile(cues: dict[str, int]) -> list[tuple[re.Pattern, int]]:

@@ -12,15 +12,9 @@ import re
 from datetime import date
 
 from ecoute.pipeline.core import Component, Item, component
+from ecoute.pipeline.numbers import NUMBER, parse_number
 
-_UNITS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "trente": 30,
-    "quarante": 40, "cinquante": 50, "soixante": 60,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-    "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-}  # fmt: skip
-_NUMBER = r"\d{1,2}|(?:" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")(?:[\s\-](?:et[\s\-])?(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|one|two|three|four|five|six|seven|eight|nine))?"
+_NUMBER = NUMBER
 _ROLE_FR = r"client(?:e)?|fid[eè]le|adh[ée]rent(?:e)?|assur[ée](?:e)?|soci[ée]taire|abonn[ée](?:e)?|membre|cotisant(?:e)?"
 _ROLE_EN = r"customer|client|member|subscriber|policyholder"
 _PATTERNS = [
@@ -39,20 +33,6 @@ _PATTERNS = [
 ]
 
 
-def _number(words: str) -> int | None:
-    words = words.lower().strip()
-    if words.isdigit():
-        return int(words)
-    total = 0
-    for part in re.split(r"[\s\-]+", words):
-        if part == "et":
-            continue
-        if part not in _UNITS:
-            return None
-        total += _UNITS[part]
-    return total or None
-
-
 def tenure_years(text: str, written: date) -> float | None:
     """The longest customer tenure the text states, in years."""
     found: list[float] = []
@@ -61,7 +41,7 @@ def tenure_years(text: str, written: date) -> float | None:
             if kind == "year":
                 years = written.year - int(match.group(1))
             else:
-                years = _number(match.group(1))
+                years = parse_number(match.group(1))
             if years is not None and 0 < years <= 90:
                 found.append(float(years))
     return max(found) if found else None
