@@ -1,95 +1,155 @@
-"""The web app (FastAPI). In this first version: one honest page listing the
-stored testimonies with their analysis records, and the JSON API behind it.
-Handlers only fetch, call services and render."""
+"""The web app (FastAPI): server-rendered pages, the REST API under /api/v1
+and the public survey pages. Routes only fetch, authorise, call services
+and render; every error reaches the client in one JSON shape (API) or one
+error page (browser)."""
 
 from __future__ import annotations
 
-import json
+import logging
+import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ecoute import __version__
-from ecoute.errors import EcouteError
+from ecoute.config import Settings
+from ecoute.errors import EcouteError, InvalidRequest, NotAuthenticated, PayloadTooLarge, RouteNotFound
 from ecoute.i18n import LANGUAGES
-from ecoute.record import json_schema
-from ecoute.services.testimonies import get_testimony, list_testimonies
 from ecoute.store.db import open_store
+from ecoute.web.deps import LANG_COOKIE
+from ecoute.web.ratelimit import RateLimiter
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-UI = {
-    "fr": {
-        "title": "Témoignages", "subtitle": "Les témoignages stockés et leur analyse.", "count": "{n} témoignages",
-        "language": "Langue", "date": "Date", "sentences": "Phrases", "record": "Enregistrement d'analyse",
-        "none": "Aucun témoignage. Importez-en avec : ecoute import FICHIER", "prev": "← Précédents", "next": "Suivants →",
-        "not_analysed": "pas encore analysé", "page": "Page {page} / {pages}", "switch": "English",
-    },
-    "en": {
-        "title": "Testimonies", "subtitle": "The stored testimonies and their analysis.", "count": "{n} testimonies",
-        "language": "Language", "date": "Date", "sentences": "Sentences", "record": "Analysis record",
-        "none": "No testimony yet. Import some with: ecoute import FILE", "prev": "← Previous", "next": "Next →",
-        "not_analysed": "not analysed yet", "page": "Page {page} of {pages}", "switch": "Français",
-    },
-}
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+PUBLIC_BODY_LIMIT = 64 * 1024  # bytes: a score and a "why" of 5,000 characters fit many times
+CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"
 
 
-def create_app(database_url: str) -> FastAPI:
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
+
+
+def _error_response(request: Request, error: EcouteError, status: int | None = None):
+    lang = getattr(request.state, "lang", None) or "fr"
+    status = status or error.http_status
+    if isinstance(error, NotAuthenticated) and not _wants_json(request):
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+    if _wants_json(request):
+        headers = {"Retry-After": str(error.params["retry_after"])} if "retry_after" in error.params else None
+        return JSONResponse({"error": error.to_dict(lang)}, status_code=status, headers=headers)
+    from ecoute.web.render import render
+
+    return render(request, "error.html", {"error": error.to_dict(lang), "status": status}, status_code=status)
+
+
+def create_app(settings: Settings | str | None = None, *, warm: bool = False) -> FastAPI:
+    """The app for ``settings`` (or a database URL). ``warm`` loads the
+    analysis pipeline in the background at start-up, so that the first
+    survey answer does not wait for the models."""
+    if not isinstance(settings, Settings):
+        from dataclasses import replace
+
+        base = Settings.from_env()
+        settings = replace(base, database_url=settings) if settings else base
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if warm:
+            threading.Thread(target=_warm_up, args=(settings,), daemon=True).start()
+        yield
+
     app = FastAPI(
         title="ecoute",
         version=__version__,
+        description="Voice of the customer and of the employee: testimonies, analysis records, dashboards and two-question surveys. "
+        "Authenticate with `Authorization: Bearer <token>` (`ecoute users token NAME`). Errors share one shape: "
+        '`{"error": {"code", "message", "fix", "details"}}`.',
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.engine = lambda: open_store(settings.database_url)
+    app.state.survey_ip_limiter = RateLimiter(settings.survey_rate_limit, 60, "IP")
+    app.state.survey_token_limiter = RateLimiter(5, 600, "token")
+    app.state.login_limiter = RateLimiter(10, 60, "IP")
+    app.state.imports = {}
 
-    def engine():
-        return open_store(database_url)
+    @app.middleware("http")
+    async def language_and_headers(request: Request, call_next):
+        asked = request.query_params.get("lang")
+        cookie = request.cookies.get(LANG_COOKIE)
+        accept = request.headers.get("accept-language", "")[:2].lower()
+        request.state.lang = next((lang for lang in (asked, cookie, accept) if lang in LANGUAGES), settings.language)
+        limit = _body_limit(request, settings)
+        length = request.headers.get("content-length")
+        if limit and length and length.isdigit() and int(length) > limit:
+            return _error_response(request, PayloadTooLarge(what="request", size=f"{int(length)} bytes", limit=f"{limit} bytes"))
+        response = await call_next(request)
+        if asked in LANGUAGES and asked != cookie:
+            response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, samesite="lax")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
 
     @app.exception_handler(EcouteError)
-    async def ecoute_error(request: Request, exc: EcouteError) -> JSONResponse:
-        lang = request.query_params.get("lang")
-        return JSONResponse({"error": exc.to_dict(lang if lang in LANGUAGES else None)}, status_code=exc.http_status)
+    async def ecoute_error(request: Request, exc: EcouteError):
+        return _error_response(request, exc)
 
-    @app.get("/", response_class=HTMLResponse)
-    def index(
-        request: Request,
-        page: Annotated[int, Query(ge=1)] = 1,
-        lang: Annotated[str, Query(pattern="^(fr|en)$")] = "fr",
-    ):
-        result = list_testimonies(engine(), page=page, per_page=25)
-        rows = [
-            {"view": v, "pretty": json.dumps(v.record, ensure_ascii=False, indent=2) if v.record else None}
-            for v in result.items
-        ]
-        return TEMPLATES.TemplateResponse(
-            request, "index.html", {"ui": UI[lang], "lang": lang, "other": "en" if lang == "fr" else "fr", "result": result, "rows": rows}
-        )
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        errors = [{"loc": [str(part) for part in error.get("loc", ())], "msg": error.get("msg", "")} for error in exc.errors()]
+        detail = "; ".join(f"{'.'.join(e['loc'][1:] or e['loc'])}: {e['msg']}" for e in errors[:5])
+        error = InvalidRequest(detail=detail)
+        error.params["errors"] = errors
+        response = _error_response(request, error)
+        return response
 
-    @app.get("/api/v1/testimonies")
-    def api_list(page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 50):
-        result = list_testimonies(engine(), page=page, per_page=per_page)
-        return {
-            "total": result.total,
-            "page": result.page,
-            "per_page": result.per_page,
-            "items": [{"id": v.id, "text": v.text, "record": v.record} for v in result.items],
-        }
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return _error_response(request, RouteNotFound(path=request.url.path, method=request.method), exc.status_code)
 
-    @app.get("/api/v1/testimonies/{testimony_id}")
-    def api_get(testimony_id: str):
-        view = get_testimony(engine(), testimony_id)
-        return {"id": view.id, "text": view.text, "record": view.record}
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error_response(request, EcouteError(detail=type(exc).__name__), 500)
 
-    @app.get("/api/v1/schema")
-    def api_schema():
-        return json_schema()
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    from ecoute.web.routers import api, auth, cases, imports, pages, public, surveys
 
-    @app.get("/healthz")
-    def health():
+    for module in (auth, api, surveys, cases, public, imports, pages):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["meta"])
+    def health() -> dict:
         return {"status": "ok", "version": __version__}
 
     return app
+
+
+def _body_limit(request: Request, settings: Settings) -> int | None:
+    path = request.url.path
+    if path.startswith(("/api/v1/public/", "/s/", "/login", "/setup")):
+        return PUBLIC_BODY_LIMIT
+    if path.startswith(("/import", "/api/v1/imports")):
+        return settings.max_upload_mb * 1024 * 1024
+    return 2 * 1024 * 1024  # the API's JSON bodies: a long testimony fits
+
+
+def _warm_up(settings: Settings) -> None:
+    try:
+        from ecoute.pipeline import get_pipeline
+        from ecoute.services.analysis import protected
+
+        protected(get_pipeline(settings.pipeline)).warm_up()
+    except Exception:  # noqa: BLE001 - the first request will report it properly
+        log.exception("warming up the pipeline failed")
