@@ -264,4 +264,17 @@ LINES = [
      ["foreign_identifier"]),
     ("en-wri", W, "The hotel charged card [[CARD|@mc c]] twice and the manager, [[P|Mr. Haddad]], promised a refund that never came.",
      ["sentence_initial_capital"]),
+    # Possessives and names met again later in the text.
+    ("en-wri", W, "An agent named [[P|Priya]] promised a callback; three days later nobody could open [[P|Priya]]’s notes.",
+     ["first_name_alone", "possessive", "repeated_name", "sentence_initial_capital"]),
+    ("en-wri", W, "[[P|Marcus]]'s supervisor called me back the next day and reversed the fee.",
+     ["first_name_alone", "possessive", "sentence_initial_name"]),
+    ("en-wri", W, "I spoke with [[P|Mr. Adeyemi]] twice, but [[P|Adeyemi]]'s team never sent the payoff letter.",
+     ["possessive", "repeated_name", "sentence_initial_capital"]),
+    ("en-wri", W, "SPOKE TO AN AGENT NAMED [[P|DWAYNE]] WHO HUNG UP ON ME. {{brand|USAA}} NEVER CALLED BACK.",
+     ["all_caps", "first_name_alone", "uppercase_name"]),
+    ("en-wri", W, "CALLED {{brand|CHASE}} AND {{brand|PNC}} THREE TIMES ABOUT THE ACH DEBIT, NOBODY ANSWERED. TOTALLY UNACCEPTABLE.",
+     ["all_caps", "acronym", "none"]),
+    ("en-wri", W, "Returned the earrings to {{brand|Claire's}} at the mall but the refund went to a closed account.",
+     ["person_like_brand", "possessive", "none"]),
 ]

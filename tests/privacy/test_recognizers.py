@@ -72,10 +72,7 @@ def test_no_false_alarm(protector, text):
 
 def test_same_person_same_placeholder_whatever_the_spelling(protector):
     result = protector.protect("Mme Martin m'a rappelé. Madame Martin a promis. Puis MARTIN a raccroché ; M. Dupont aussi.", "fr")
-    assert result.text == "<PERSON_1> m'a rappelé. <PERSON_1> a promis. Puis MARTIN a raccroché ; <PERSON_2> aussi." or (
-        result.text.count("<PERSON_1>") >= 2 and "<PERSON_2>" in result.text
-    )
-    assert "Martin" not in result.text.replace("MARTIN", "") and "Dupont" not in result.text
+    assert result.text == "<PERSON_1> m'a rappelé. <PERSON_1> a promis. Puis <PERSON_1> a raccroché ; <PERSON_2> aussi."
 
 
 def test_pii_spans_point_at_placeholders(protector):

@@ -142,6 +142,7 @@ def _inside_placeholder(text: str, start: int, end: int) -> bool:
 
 
 def _resolve(findings: list[Finding]) -> list[Finding]:
+    findings = _merge_people(findings)
     ranked = sorted(findings, key=lambda f: (-_PRIORITY.get(f.type, 0), -(f.end - f.start), -f.score, f.start))
     kept: list[Finding] = []
     for finding in ranked:
@@ -150,31 +151,71 @@ def _resolve(findings: list[Finding]) -> list[Finding]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def _person_key(name: str) -> str:
-    """The same person whatever the spelling: "Mme Martin", "MARTIN", "madame martin"."""
+def _merge_people(findings: list[Finding]) -> list[Finding]:
+    """Overlapping names are one name: "Mr PISSON Jean" and "PISSON Jean
+    Jacques" make "Mr PISSON Jean Jacques"."""
+    people = sorted((f for f in findings if f.type == PERSON), key=lambda f: (f.start, -f.end))
+    merged: list[Finding] = []
+    for finding in people:
+        last = merged[-1] if merged else None
+        if last is not None and finding.start < last.end:
+            if finding.end > last.end:
+                merged[-1] = Finding(PERSON, last.start, finding.end, last.text + finding.text[last.end - finding.start :], max(last.score, finding.score))
+            continue
+        merged.append(finding)
+    return [f for f in findings if f.type != PERSON] + merged
+
+
+def _person_words(name: str) -> tuple[str, ...]:
+    """The words that name a person whatever the spelling: "Mme Martin",
+    "MARTIN", "madame martin" → ("martin",); "Kévin Durand" → ("kevin", "durand")."""
     from ecoute.privacy.persons import _TITLES
 
     bare = re.sub(rf"^(?:{_TITLES})\s+", "", name.strip(), flags=re.IGNORECASE)
+    bare = re.sub(r"['’]s$", "", bare)
     folded = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode().casefold()
-    words = [w for w in re.split(r"[\s.]+", folded) if w]
-    return words[-1] if words else folded
+    words = tuple(w for w in re.split(r"[\s.,]+", folded) if w and w not in _PARTICLES)
+    return words or (folded,)
+
+
+_PARTICLES = frozenset({"de", "du", "des", "d'", "van", "von", "le", "la", "et", "and"})
 
 
 def _value_key(finding: Finding) -> str:
-    if finding.type == PERSON:
-        return _person_key(finding.text)
     return re.sub(r"[\s.\-/]", "", finding.text).casefold()
 
 
+def _person_groups(findings: list[Finding]) -> dict[int, int]:
+    """Which findings name the same person: a name whose words are all in a
+    longer one found in the same text is that person ("Kévin" and "Kévin
+    Durand", "MARTIN" and "Mme Martin"); names are grouped by their last word
+    otherwise. Returns, for each person finding's index, its group."""
+    people = [(index, _person_words(f.text)) for index, f in enumerate(findings) if f.type == PERSON]
+    groups: list[set[str]] = []
+    by_surname: dict[str, int] = {}
+    assigned: dict[int, int] = {}
+    for index, words in sorted(people, key=lambda item: (-len(item[1]), item[0])):
+        group = next((g for g, known in enumerate(groups) if len(words) < len(known) and set(words) <= known), None)
+        if group is None:
+            group = by_surname.get(words[-1])
+        if group is None:
+            groups.append(set(words))
+            group = len(groups) - 1
+            by_surname.setdefault(words[-1], group)
+        assigned[index] = group
+    return assigned
+
+
 def _placeholders(findings: list[Finding], mode: str) -> list[str]:
-    numbers: dict[tuple[str, str], int] = {}
+    numbers: dict[tuple[str, object], int] = {}
     counters: dict[str, int] = {}
+    groups = _person_groups(findings)
     out = []
-    for finding in findings:
+    for index, finding in enumerate(findings):
         if mode == "anonymise" and finding.type in (ADDRESS, BIRTH_DATE):
             out.append(_generalise(finding))
             continue
-        key = (finding.type, _value_key(finding))
+        key = (finding.type, groups[index] if finding.type == PERSON else _value_key(finding))
         if key not in numbers:
             counters[finding.type] = counters.get(finding.type, 0) + 1
             numbers[key] = counters[finding.type]
