@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast bench eval clean
+.PHONY: install run test test-fast bench eval clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ test: install ## Run the whole test suite (SQLite and PostgreSQL, slow tests inc
 test-fast: install ## The quick tests only, while developing.
 	$(BIN)/python -m pytest -q -m "not slow"
 
+screenshots: install ## Browser tests that write a screenshot of each page into docs/screenshots/.
+	ECOUTE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/web
+
 bench: install ## Benchmarks; writes docs/benchmarks.md.
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
 
 clean:

@@ -116,6 +116,46 @@ print(json.dumps(out))
     return json.loads(measure([sys.executable, "-c", code], env)["output"])
 
 
+def understanding_bench(env: dict[str, str]) -> dict:
+    """The whole default pipeline: short reviews on one core, then ~2,000-character
+    narratives on two processes (the machine's two cores), with load time and peak memory."""
+    code = f"""
+import csv, json, os, resource, time
+from concurrent.futures import ProcessPoolExecutor
+from ecoute.pipeline import Item, get_pipeline
+from ecoute.record import Source
+
+def analyse(texts):
+    pipe = get_pipeline()
+    t0 = time.perf_counter(); pipe.warm_up(); load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), 64):
+        pipe.analyse([Item(text=t, source=Source(kind="csv")) for t in texts[i:i + 64]])
+    return load, time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+short = [r["text"] for r in csv.DictReader(open({str(DEV)!r}, encoding="utf-8")) if r["text"].strip()][:2000]
+train = {str(SHARED / "reviews_fr_insurance" / "train.csv")!r}
+narratives = [r["text"] for r in csv.DictReader(open(train, encoding="utf-8")) if 1600 <= len(r["text"]) <= 2400][:400]
+out = {{"pipeline": get_pipeline().version}}
+with ProcessPoolExecutor(1) as pool:  # a fresh process: load time and memory are the pipeline's own
+    load, seconds, rss = pool.submit(analyse, short).result()
+out.update(load_s=load, short_texts=len(short), short_per_second=len(short) / seconds, short_rss_mb=rss)
+t0 = time.perf_counter()
+with ProcessPoolExecutor(2) as pool:
+    results = list(pool.map(analyse, [short[::2], short[1::2]]))
+out.update(short_per_second_2=len(short) / (time.perf_counter() - t0 - max(r[0] for r in results)))
+half = len(narratives) // 2
+t0 = time.perf_counter()
+with ProcessPoolExecutor(2) as pool:
+    results = list(pool.map(analyse, [narratives[:half], narratives[half:]]))
+wall = time.perf_counter() - t0 - max(r[0] for r in results)
+out.update(narratives=len(narratives), narrative_chars=sum(map(len, narratives)) / len(narratives),
+           narratives_per_second=len(narratives) / wall, narrative_rss_mb=max(r[2] for r in results))
+print(json.dumps(out))
+"""
+    return json.loads(measure([sys.executable, "-c", code], env)["output"])
+
+
 def main() -> None:
     if not UNLABELED.exists():
         raise SystemExit(f"{UNLABELED} not found: the benchmarks need ../shared/data (set ECOUTE_SHARED_DATA).")
@@ -133,10 +173,12 @@ def main() -> None:
         print("end to end:", round(end_to_end["per_second"]), flush=True)
         stages = stage_bench(env)
         print("stages:", stages, flush=True)
-    write_report(storage, protected, end_to_end, stages)
+        understanding = understanding_bench(env)
+        print("understanding:", understanding, flush=True)
+    write_report(storage, protected, end_to_end, stages, understanding)
 
 
-def write_report(storage: list[dict], protected: dict, end_to_end: dict, stages: list[dict]) -> None:
+def write_report(storage: list[dict], protected: dict, end_to_end: dict, stages: list[dict], understanding: dict) -> None:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
@@ -196,9 +238,46 @@ def write_report(storage: list[dict], protected: dict, end_to_end: dict, stages:
     ]
     for s in stages:
         lines.append(f"| `{s['pipeline']}` | {s['per_second']:,.0f} | {s['load_s']:.1f} s |")
+    u = understanding
+    lines += [
+        "",
+        "## The whole default pipeline (issues 3 and 4)",
+        "",
+        f"`{u['pipeline']}`, each run in a fresh process. Short reviews: the first {u['short_texts']:,} of `dev.csv`",
+        f"on one core. Narratives: {u['narratives']} insurance reviews of 1,600–2,400 characters (mean",
+        f"{u['narrative_chars']:,.0f}) from `train.csv`, split over two processes (the machine's two cores), load",
+        "time left out. Targets: understanding ≥ 100 short reviews/s, model loading ≤ 5 s, memory ≤ 1.5 GB",
+        "(issue 3); ≥ 20 narratives of about 2,000 characters per second on 2 cores with the rest of the",
+        "pipeline running (issue 4).",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| short reviews per second, one core | {u['short_per_second']:,.0f} |",
+        f"| short reviews per second, two cores | **{u['short_per_second_2']:,.0f}** |",
+        f"| narratives per second (two cores) | **{u['narratives_per_second']:,.1f}** |",
+        f"| pipeline load time | **{u['load_s']:.1f} s** |",
+        f"| peak memory, short reviews | {u['short_rss_mb']:,.0f} MB |",
+        f"| peak memory per process, narratives | {u['narrative_rss_mb']:,.0f} MB |",
+    ]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")
 
 
+def replace_section(title: str, lines: list[str]) -> None:
+    """Put ``lines`` (starting with ``## title``) in docs/benchmarks.md in place of that section, or at the end."""
+    text = OUT.read_text(encoding="utf-8") if OUT.exists() else "# Benchmarks\n"
+    start = text.find(f"\n## {title}")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + (text[end:] if end >= 0 else "\n")
+    OUT.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     main()
+    from batch import main as batch_main  # bench/batch.py writes its own section, after the rest
+    from load import main as load_main  # bench/load.py: the API under load
+
+    batch_main()
+    load_main()
+    __import__("cases").main()  # bench/cases.py: the case scheduler's sweep and the case page (issue 7)

@@ -12,7 +12,10 @@ from pathlib import Path
 
 from ecoute.errors import ConfigError
 
-DEFAULT_PIPELINE = ("language", "pseudonymise", "sentences", "role", "sentiment", "date", "tenure", "labels")
+DEFAULT_PIPELINE = (
+    "language", "pseudonymise", "sentences", "role", "sentiment", "aspects", "date", "tenure",
+    "themes", "emotions", "entities", "journey", "risk", "causes", "labels",
+)
 # What must run before a testimony may be stored, even with --no-analyze.
 PROTECTION_PIPELINE = ("language", "pseudonymise")
 PRIVACY_MODES = ("pseudonymise", "anonymise", "off")
@@ -50,6 +53,22 @@ class Settings:
     keep_original: bool = False
     encryption_key: str | None = field(default=None, repr=False)
     account_patterns: tuple[str, ...] = ()
+    taxonomy: Path | None = None  # the operator's taxonomy file when ECOUTE_TAXONOMY names one
+    routing: Path | None = None  # the operator's routing file when ECOUTE_ROUTING names one
+    db_retry_seconds: int = 120  # how long a lost database is waited for (retries with backoff)
+    record_time_limit: int = 30  # seconds a component may spend on one record (0: no limit)
+    # Web app (docs/web.md)
+    session_hours: int = 12
+    public_url: str | None = None
+    survey_rate_limit: int = 20
+    max_upload_mb: int = 50
+    # Cases and notifications (docs/cases.md)
+    cases_file: Path | None = None  # the operator's cases file when ECOUTE_CASES names one
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "ecoute@localhost"
+    webhook_secret: str | None = field(default=None, repr=False)
+    worker_interval: int = 60
+    serve_worker: bool = False
 
     @staticmethod
     def home_from_env() -> Path:
@@ -93,6 +112,20 @@ class Settings:
             keep_original=keep,
             encryption_key=key,
             account_patterns=patterns,
+            taxonomy=Path(os.environ["ECOUTE_TAXONOMY"]) if os.environ.get("ECOUTE_TAXONOMY", "").strip() else None,
+            routing=Path(os.environ["ECOUTE_ROUTING"]) if os.environ.get("ECOUTE_ROUTING", "").strip() else None,
+            db_retry_seconds=_int("ECOUTE_DB_RETRY_SECONDS", 120, minimum=0),
+            record_time_limit=_int("ECOUTE_RECORD_TIME_LIMIT", 30, minimum=0),
+            session_hours=_int("ECOUTE_SESSION_HOURS", 12),
+            public_url=(os.environ.get("ECOUTE_PUBLIC_URL") or "").strip().rstrip("/") or None,
+            survey_rate_limit=_int("ECOUTE_SURVEY_RATE_LIMIT", 20),
+            max_upload_mb=_int("ECOUTE_MAX_UPLOAD_MB", 50),
+            cases_file=Path(os.environ["ECOUTE_CASES"]) if os.environ.get("ECOUTE_CASES", "").strip() else None,
+            smtp_url=os.environ.get("ECOUTE_SMTP_URL", "").strip() or None,
+            mail_from=os.environ.get("ECOUTE_MAIL_FROM", "").strip() or "ecoute@localhost",
+            webhook_secret=os.environ.get("ECOUTE_WEBHOOK_SECRET") or None,
+            worker_interval=_int("ECOUTE_WORKER_INTERVAL", 60),
+            serve_worker=os.environ.get("ECOUTE_SERVE_WORKER", "").strip().lower() in ("1", "true", "yes", "on"),
         )
 
 
@@ -121,4 +154,18 @@ SETTING_NAMES = (
     "ECOUTE_ENCRYPTION_KEY",
     "ECOUTE_ACCOUNT_PATTERNS",
     "ECOUTE_SECRET_KEY",
+    "ECOUTE_TAXONOMY",
+    "ECOUTE_ROUTING",
+    "ECOUTE_DB_RETRY_SECONDS",
+    "ECOUTE_RECORD_TIME_LIMIT",
+    "ECOUTE_SESSION_HOURS",
+    "ECOUTE_PUBLIC_URL",
+    "ECOUTE_SURVEY_RATE_LIMIT",
+    "ECOUTE_MAX_UPLOAD_MB",
+    "ECOUTE_CASES",
+    "ECOUTE_SMTP_URL",
+    "ECOUTE_MAIL_FROM",
+    "ECOUTE_WEBHOOK_SECRET",
+    "ECOUTE_WORKER_INTERVAL",
+    "ECOUTE_SERVE_WORKER",
 )

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"  # 1.1: `labels` (additive)
+SCHEMA_VERSION = "1.3.0"  # 1.1: `labels`; 1.2: journey steps/mediation, effort basis, entity source; 1.3: sentence aspects (additive)
 SCHEMA_ID = f"https://ecoute.dev/schema/analysis-record/{SCHEMA_VERSION}.json"
 
 Role = Literal["customer", "employee", "unknown"]
@@ -57,11 +57,20 @@ class Sentiment(_Model):
     score: float = Field(ge=-1, le=1)
 
 
+class Aspect(_Model):
+    """What an opinion is about, and the words that named it."""
+
+    aspect: str = Field(description="price, claims_handling, customer_service, staff, product, delivery, website, contract, billing… (data/lexicon/aspects.yaml)")
+    evidence: list[Span] = Field(default_factory=list)
+    sentiment: Sentiment | None = Field(default=None, description="The opinion on this aspect: the sentence's, or that of its side of a contrast (\"mais\", \"but\").")
+
+
 class Sentence(_Model):
     start: int
     end: int
     text: str
     sentiment: Sentiment | None = None
+    aspects: list[Aspect] = Field(default_factory=list, description="The aspects this sentence names; its sentiment is the opinion on them.")
 
 
 class Emotion(_Model):
@@ -77,14 +86,29 @@ class Theme(_Model):
 
 
 class JourneyEvent(_Model):
-    when: str | None = None
-    when_text: str | None = None
-    channel: str | None = None
-    actor: str | None = None
-    action: str | None = None
-    outcome: str | None = None
-    wait_minutes: float | None = None
+    """One contact between the customer and the organisation."""
+
+    when: str | None = Field(default=None, description="ISO date of the contact when it can be known.")
+    when_text: str | None = Field(default=None, description="The words that gave the date.")
+    channel: str | None = Field(default=None, description="PRODUCT.md channel code (store, phone_ivr, phone_agent, callback, website, email, letter, chat, social, home_visit, mediator).")
+    actor: str | None = Field(default=None, description="Who answered: ivr, agent, salesperson, expert, manager, mediator, customer, company.")
+    action: str | None = Field(default=None, description="What happened, in a word or two (call, visit, letter, complaint…).")
+    outcome: str | None = Field(default=None, description="PRODUCT.md outcome code (resolved, redirected, refused, hung_up, no_answer, promised, pending).")
+    wait_minutes: float | None = Field(default=None, description="Waiting time stated for this contact.")
+    steps: list[str] = Field(default_factory=list, description="What happened inside this one contact, in order (hold, transfer, back_to_start, cut_off…).")
     evidence: list[Span] = Field(default_factory=list)
+
+
+class Mediation(_Model):
+    """French consumer mediation readiness (Code de la consommation L612)."""
+
+    sector: str = Field(description="The ladder applied (e.g. telecom).")
+    written_complaint_on: str | None = Field(default=None, description="Date of the first written complaint the story shows (ISO), if any.")
+    written_complaint: bool = Field(default=False, description="Whether the story shows a prior written complaint at all.")
+    eligible_from: str | None = Field(default=None, description="Date from which the customer may seize the mediator under the ladder.")
+    eligible: bool | None = Field(default=None, description="Whether mediation is possible at the testimony's date; null when it cannot be told.")
+    deadline: str | None = Field(default=None, description="Last day to seize the mediator (one year after the written complaint).")
+    reasons: list[str] = Field(default_factory=list)
 
 
 class Journey(_Model):
@@ -97,15 +121,18 @@ class Journey(_Model):
     total_wait_minutes: float | None = None
     elapsed_days: float | None = None
     resolved: bool | None = None
+    mediation: Mediation | None = None
 
 
 class EffortDriver(_Model):
-    driver: str
+    driver: str = Field(description="Driver code: contacts, transfers, loops, waits, channel_switches, unresolved, elapsed_time, repeat_yourself, dead_ends, wording…")
     contribution: float
+    explanation: str = Field(default="", description="A short sentence saying why.")
 
 
 class Effort(_Model):
     score: float = Field(ge=1, le=7)
+    basis: Literal["journey", "wording"] = Field(default="journey", description="`wording` when the text tells no journey and the score comes from its words only.")
     drivers: list[EffortDriver] = Field(default_factory=list)
 
 
@@ -123,9 +150,10 @@ class RootCause(_Model):
 
 class Entity(_Model):
     text: str
-    label: str
+    label: str = Field(description="ORG, BRAND or PRODUCT.")
     start: int
     end: int
+    source: Literal["list", "ner"] | None = Field(default=None, description="The brand list or spaCy's NER.")
 
 
 class LabelPrediction(_Model):

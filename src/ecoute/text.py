@@ -27,6 +27,29 @@ def normalise_for_identity(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+class _FoldTable(dict):
+    """str.translate table, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        ascii_form = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        folded = ascii_form[0].lower() if len(ascii_form) >= 1 and ascii_form[0].isalnum() else char.lower()
+        if len(folded) != 1:  # "İ".lower() is two characters: offsets must not move
+            folded = char
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, **one character for one**: offsets found in
+    the folded text are offsets in ``text``. Reviews often drop accents
+    ("agreable", "etre"), so cue lists are matched on folded text."""
+    return text.translate(_FOLD)
+
+
 @lru_cache(maxsize=8)
 def _key(explicit: str | None, home: str) -> bytes:
     if explicit:
@@ -34,9 +57,18 @@ def _key(explicit: str | None, home: str) -> bytes:
     path = Path(home) / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under a temporary name, then linked: the web server's
+        # first concurrent requests (or two processes) never see a half key.
+        temporary = path.with_name(f".secret.key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)  # fails if another thread or process won: its key stands
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
     return path.read_text(encoding="utf-8").strip().encode("utf-8")
 
 

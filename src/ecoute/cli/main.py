@@ -161,7 +161,12 @@ def _import(engine, paths, options, *, analyse: bool):
     with _progress() as progress:
         task = progress.add_task(t("import.reading"), total=total)
         options.on_bytes = lambda n: progress.advance(task, n)
-        return run_import(engine, paths, options, pipeline=pipeline, batch_size=settings.batch_size)
+        from ecoute.cli.batch import retry_notice
+
+        def resumed(report) -> None:
+            err.print(t("import.resumed", run=report.run_id, done=report.resumed), highlight=False)
+
+        return run_import(engine, paths, options, pipeline=pipeline, batch_size=settings.batch_size, on_retry=retry_notice, on_resume=resumed)
 
 
 @app.command(help=t("cmd.analyze"))
@@ -364,6 +369,16 @@ def keygen() -> None:
     print(new_key())
 
 
+from ecoute.cli.show import show as show_command  # noqa: E402 (help texts need --lang first)
+
+app.command("show", help=t("cmd.show"))(show_command)
+app.command("batch", help=t("cmd.batch"))(__import__("ecoute.cli.batch", fromlist=["batch"]).batch)  # docs/cli/batch.md
+app.add_typer(__import__("ecoute.cli.users", fromlist=["users"]).users)  # `ecoute users …` (web accounts)
+app.add_typer(__import__("ecoute.cli.themes", fromlist=["themes"]).themes)  # `ecoute themes …` (imported here: help texts need --lang first)
+app.add_typer(__import__("ecoute.cli.cases", fromlist=["cases"]).cases)  # `ecoute cases …` (docs/cli/cases.md)
+app.command("worker", help=t("cmd.worker"))(__import__("ecoute.cli.cases", fromlist=["worker"]).worker)  # docs/cli/worker.md
+
+
 @app.command(help=t("cmd.reveal"))
 def reveal(
     testimony_id: Annotated[str, typer.Argument(metavar="ID", help="Testimony id / identifiant du témoignage.")],
@@ -391,8 +406,10 @@ def serve(
 
     url = db or _settings().database_url
     _engine(url)  # fail early, with a clear error, if the database is unreachable
+    if _settings().serve_worker:  # the case scheduler in this process (docs/cli/worker.md)
+        __import__("ecoute.cases.worker", fromlist=["start_in_thread"]).start_in_thread(url, _settings(), _settings().worker_interval)
     out.print(t("serve.start", host=host, port=port))
-    uvicorn.run(create_app(url), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(url, warm=True), host=host, port=port, log_level="warning")
 
 
 def main() -> None:

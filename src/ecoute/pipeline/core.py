@@ -18,7 +18,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Sequence
 
-from ecoute.errors import ComponentFailed, UnknownComponent
+from ecoute.errors import ComponentFailed, RecordTimeLimit, UnknownComponent
+from ecoute.pipeline.limits import TimeLimitExceeded, time_limit
 from ecoute.record import AnalysisRecord, ComponentRun, Source
 from ecoute.text import testimony_id
 
@@ -106,8 +107,14 @@ def registered_components() -> dict[str, type[Component]]:
 
 
 def _load_builtin_components() -> None:
-    # Importing the module registers the built-in components.
-    from ecoute.pipeline import components  # noqa: F401
+    # Importing a module of the package registers its components.
+    import importlib
+    import pkgutil
+
+    from ecoute.pipeline import components
+
+    for module in pkgutil.iter_modules(components.__path__):
+        importlib.import_module(f"{components.__name__}.{module.name}")
 
 
 def create_component(name: str, **config: Any) -> Component:
@@ -122,9 +129,17 @@ def create_component(name: str, **config: Any) -> Component:
 class Pipeline:
     """An ordered list of components; analyses testimonies into records."""
 
-    def __init__(self, names: Sequence[str], config: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, names: Sequence[str], config: dict[str, dict[str, Any]] | None = None, *, time_limit: float | None = None
+    ) -> None:
         config = config or {}
         self.components = [create_component(name, **config.get(name, {})) for name in names]
+        if time_limit is None:
+            from ecoute.config import Settings
+
+            time_limit = Settings.from_env().record_time_limit
+        # Seconds a component may spend on one record (ECOUTE_RECORD_TIME_LIMIT; 0: none).
+        self.time_limit = time_limit
 
     @property
     def version(self) -> str:
@@ -147,14 +162,19 @@ class Pipeline:
             comp.ensure_warm()
             alive = [item for i, item in enumerate(batch) if i not in failed]
             try:
-                comp.run(alive)
+                with time_limit(self.time_limit * len(alive)):
+                    comp.run(alive)
             except Exception:
                 # Find the culprit(s) one by one so one bad text cannot sink the batch.
                 for i, item in enumerate(batch):
                     if i in failed:
                         continue
                     try:
-                        comp.run([item])
+                        with time_limit(self.time_limit):
+                            comp.run([item])
+                    except TimeLimitExceeded:
+                        log.warning("component %s stopped on %s after %s s", comp.name, item.id, self.time_limit)
+                        failed[i] = RecordTimeLimit(name=comp.name, id=item.id, seconds=self.time_limit, detail="time limit")
                     except Exception as exc:  # noqa: BLE001 - reported, not hidden
                         log.exception("component %s failed on %s", comp.name, item.id)
                         failed[i] = ComponentFailed(name=comp.name, id=item.id, detail=type(exc).__name__)

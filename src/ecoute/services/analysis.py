@@ -17,6 +17,7 @@ from ecoute.ingest import iter_inputs
 from ecoute.ingest.model import RawRecord, ReadOptions, Rejection
 from ecoute.pipeline import Item, Pipeline
 from ecoute.record import SCHEMA_VERSION, AnalysisRecord, Source
+from ecoute.services.facts import analysis_columns, store_facts
 from ecoute.store.models import AnalysisRow, TestimonyRow, utcnow
 
 
@@ -61,6 +62,7 @@ def item_from_row(row: TestimonyRow) -> Item:
 def analysis_values(record: AnalysisRecord, pipeline_version: str) -> dict:
     """The row of ``analyses`` for one record: the record itself plus the
     columns that dashboards filter on."""
+    document = record.model_dump(mode="json")
     return {
         "testimony_id": record.id,
         "pipeline_version": pipeline_version,
@@ -72,8 +74,9 @@ def analysis_values(record: AnalysisRecord, pipeline_version: str) -> dict:
         "sentiment_label": record.sentiment.label if record.sentiment else None,
         "sentiment_score": record.sentiment.score if record.sentiment else None,
         "effort_score": record.effort.score if record.effort else None,
-        "record": record.model_dump(mode="json"),
+        "record": document,
         "created_at": utcnow(),
+        **analysis_columns(document),
     }
 
 
@@ -85,7 +88,12 @@ def store_analyses(connection, records: Sequence[AnalysisRecord], pipeline_versi
     connection.execute(
         update(AnalysisRow).where(AnalysisRow.testimony_id.in_(ids), AnalysisRow.is_current.is_(True)).values(is_current=False)
     )
-    connection.execute(insert(AnalysisRow), [analysis_values(r, pipeline_version) for r in records])
+    rows = [analysis_values(r, pipeline_version) for r in records]
+    connection.execute(insert(AnalysisRow), rows)
+    store_facts(connection, [row["record"] for row in rows])
+    from ecoute.cases.service import open_cases_for  # the opening rules (docs/cases.md)
+
+    open_cases_for(connection, [row["record"] for row in rows])
 
 
 def split_results(results: Iterable[AnalysisRecord | ComponentFailed]) -> tuple[list[AnalysisRecord], list[ComponentFailed]]:

@@ -12,7 +12,7 @@ import csv
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -66,8 +66,12 @@ def flat(row: TestimonyRow, record: dict | None) -> dict[str, Any]:
     }
 
 
-def export(engine: Engine, path: str | Path, fmt: str | None = None, on_row: Callable[[], None] | None = None) -> int:
-    """Write every stored testimony to ``path``; returns the number written."""
+def export(
+    engine: Engine, path: str | Path, fmt: str | None = None, on_row: Callable[[], None] | None = None,
+    rows: Iterable[tuple[TestimonyRow, dict | None]] | None = None,
+) -> int:  # fmt: skip
+    """Write every stored testimony (or the given ``rows``: a selection, as
+    (testimony, record) pairs) to ``path``; returns the number written."""
     path = Path(path)
     fmt = fmt or path.suffix.lstrip(".").lower()
     if fmt not in EXPORT_FORMATS:
@@ -75,17 +79,18 @@ def export(engine: Engine, path: str | Path, fmt: str | None = None, on_row: Cal
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.part")
     try:
-        count = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[fmt](engine, temporary, on_row or (lambda: None))
+        writer = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[fmt]
+        count = writer(_rows(engine) if rows is None else rows, temporary, on_row or (lambda: None))
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
     return count
 
 
-def _jsonl(engine: Engine, path: Path, on_row: Callable[[], None]) -> int:
+def _jsonl(rows: Iterable[tuple[TestimonyRow, dict | None]], path: Path, on_row: Callable[[], None]) -> int:
     count = 0
     with path.open("w", encoding="utf-8") as handle:
-        for row, record in _rows(engine):
+        for row, record in rows:
             payload = record or {"id": row.id, "text": row.text, "source": {"kind": row.format, "metadata": row.meta}}
             handle.write(json.dumps(payload, ensure_ascii=False) + "\n")
             count += 1
@@ -93,19 +98,19 @@ def _jsonl(engine: Engine, path: Path, on_row: Callable[[], None]) -> int:
     return count
 
 
-def _csv(engine: Engine, path: Path, on_row: Callable[[], None]) -> int:
+def _csv(rows: Iterable[tuple[TestimonyRow, dict | None]], path: Path, on_row: Callable[[], None]) -> int:
     count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FLAT_COLUMNS)
         writer.writeheader()
-        for row, record in _rows(engine):
+        for row, record in rows:
             writer.writerow(flat(row, record))
             count += 1
             on_row()
     return count
 
 
-def _parquet(engine: Engine, path: Path, on_row: Callable[[], None]) -> int:
+def _parquet(rows: Iterable[tuple[TestimonyRow, dict | None]], path: Path, on_row: Callable[[], None]) -> int:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -117,7 +122,7 @@ def _parquet(engine: Engine, path: Path, on_row: Callable[[], None]) -> int:
     count = 0
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[dict] = []
-        for row, record in _rows(engine):
+        for row, record in rows:
             batch.append(flat(row, record))
             on_row()
             if len(batch) >= 5000:

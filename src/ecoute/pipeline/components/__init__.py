@@ -1,3 +1,1 @@
-"""Built-in components. Importing this package registers them."""
-
-from ecoute.pipeline.components import date, labels, language, pseudonymise, role, sentences, sentiment, tenure  # noqa: F401
+"""Built-in components. Every module here is imported, which registers its components."""
