@@ -29,7 +29,8 @@ What it does, for every narrative of gold.yaml, in the file's order:
    in time), month-precision dates on the 1st, ``when_text`` present in the text,
    anchors of 3-15 words without e-mail addresses or long digit runs, effort 1-7,
    splits (every group present in dev and test; the ``holdout`` split, added after
-   dev and test were used for tuning, must hold every group of ``HOLDOUT_GROUPS``),
+   dev and test were used for tuning, must hold every group of ``HOLDOUT_GROUPS``; the
+   ``train`` split, added later for training, only groups of ``HOLDOUT_GROUPS``),
    unique ids, journey transfers at least the sum of the events' transfers.
 4. Adds the derived fields (``contacts``, ``channels``, ``total_wait_minutes``,
    ``elapsed_days``) and writes one JSON object per line, keys in a fixed order,
@@ -65,9 +66,10 @@ STEPS = {"hold", "transfer", "back_to_start", "cut_off", "not_understood"}
 DEAD_ENDS = {"no_written_channel", "no_escalation", "unanswered_writing", "no_decision_maker",
              "broken_callback"}
 GROUPS = {"insurance", "cfpb", "tweets", "demo", "written", "no_contact"}
-SPLITS = ("dev", "test", "holdout")
+SPLITS = ("dev", "test", "holdout", "train")
 # The held-out split (README, "Held-out split"): fresh real texts nobody tuned on; the
-# demo stories and our written texts have no held-out part.
+# demo stories and our written texts have no held-out part. The train split (README,
+# "Train split") holds fresh real texts for training and tuning, groups of HOLDOUT_GROUPS.
 HOLDOUT_GROUPS = {"insurance", "cfpb", "tweets", "no_contact"}
 PRECISIONS = {"day", "month"}
 # The CSV sources: origin prefix -> (column holding the testimony date, has a rating column).
@@ -353,13 +355,17 @@ def build(path: Path = GOLD_YAML) -> list[dict]:
     if repeated:
         raise GoldError(f"the same origin annotated twice: {repeated}")
     for group in sorted({r["group"] for r in records}):
-        splits = {r["split"] for r in records if r["group"] == group} - {"holdout"}
+        splits = {r["split"] for r in records if r["group"] == group} - {"holdout", "train"}
         if splits != {"dev", "test"}:
             raise GoldError(f"group {group} must have narratives in both dev and test, has {sorted(splits)}")
     held_out = {r["group"] for r in records if r["split"] == "holdout"}
     if held_out != HOLDOUT_GROUPS:
         raise GoldError(f"the holdout split must hold exactly the groups {sorted(HOLDOUT_GROUPS)}, "
                         f"has {sorted(held_out)}")
+    trained = {r["group"] for r in records if r["split"] == "train"}
+    if trained - HOLDOUT_GROUPS:
+        raise GoldError(f"the train split may only hold the groups {sorted(HOLDOUT_GROUPS)}, "
+                        f"has {sorted(trained)}")
     return records
 
 
@@ -373,10 +379,11 @@ def summary(records: list[dict]) -> str:
         subset = [r for r in records if r["group"] == group]
         split = Counter(r["split"] for r in subset)
         lines.append(f"  {group:<10} {len(subset):>2} (dev {split['dev']}, test {split['test']}, "
-                     f"holdout {split['holdout']}), "
+                     f"holdout {split['holdout']}, train {split['train']}), "
                      f"{sum(r['contacts'] for r in subset)} events")
     split = Counter(r["split"] for r in records)
-    lines.append(f"  dev {split['dev']}, test {split['test']}, holdout {split['holdout']}")
+    lines.append(f"  dev {split['dev']}, test {split['test']}, holdout {split['holdout']}, "
+                 f"train {split['train']}")
     return "\n".join(lines)
 
 
