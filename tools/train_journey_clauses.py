@@ -1,14 +1,20 @@
-"""Train the journey's clause model (src/ecoute/data/models/journey_clauses_v1.joblib).
+"""Train the journey's clause model (src/ecoute/data/models/journey_clauses_v2.joblib).
 
-    .venv/bin/python tools/train_journey_clauses.py [--cv]
+    .venv/bin/python tools/train_journey_clauses.py --splits train,dev [--cv] [--check test]
 
 Training data: the clauses of the hand-annotated gold set
-`eval/journey/gold.jsonl`, splits `dev` and `test` only (`holdout` is never
-read here): a clause is positive when it overlaps a gold contact's anchor.
+`eval/journey/gold.jsonl`, only the splits named by `--splits` (the shipped
+model: `train` and `dev`). A clause is positive when it overlaps a gold
+contact's anchor. The `holdout` split is refused: it must stay unseen. The
+`test` split is left out of training so that it stays the development check
+(`--check test` prints the clause-level figures there; the journey-level
+figures come from `eval/journey/check.py --split test`).
+
 Features: character 3–5-grams and word 1–2-grams of the folded clause
-(TF-IDF); logistic regression with balanced classes. Deterministic (no random
-state involved). `--cv` prints grouped 5-fold cross-validation figures per
-threshold, which chose `THRESHOLD` in `ecoute.journey.clauses`.
+(TF-IDF); logistic regression with balanced classes, `random_state` fixed
+(SEED). Cross-validation (`--cv`) is grouped by narrative, 5 folds, no
+shuffling, so every run gives the same figures; it prints precision and
+recall per threshold, which chose `THRESHOLD` in `ecoute.journey.clauses`.
 """
 
 from __future__ import annotations
@@ -32,14 +38,17 @@ from ecoute.text import fold
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval" / "journey" / "gold.jsonl"
 OUT = ROOT / "src" / "ecoute" / "data" / MODEL_FILE
-SPLITS = ("dev", "test")
+SEED = 20261207
+THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
+FORBIDDEN = {"holdout"}
 
 
-def dataset():
+def dataset(splits: tuple[str, ...]):
+    """Folded clauses, labels (1 = tells a contact) and the narrative of each clause."""
     texts, labels, groups = [], [], []
     for index, line in enumerate(GOLD.read_text(encoding="utf-8").splitlines()):
         gold = json.loads(line)
-        if gold.get("split") not in SPLITS:
+        if gold.get("split") not in splits:
             continue
         anchors = [(e["start"], e["end"]) for e in gold["events"]]
         for start, end in split_clauses(gold["text"]):
@@ -54,25 +63,51 @@ def model():
         TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True),
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
     )
-    return make_pipeline(features, LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000))
+    classifier = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=SEED)
+    return make_pipeline(features, classifier)
+
+
+def report(labels, scores, title: str) -> None:
+    print(title)
+    for threshold in THRESHOLDS:
+        p, r, f, _ = precision_recall_fscore_support(labels, scores >= threshold, average="binary", zero_division=0)
+        print(f"  threshold {threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+
+
+def parse_splits(value: str) -> tuple[str, ...]:
+    splits = tuple(s.strip() for s in value.split(",") if s.strip())
+    if not splits:
+        raise argparse.ArgumentTypeError("name at least one split, e.g. --splits train,dev")
+    if FORBIDDEN & set(splits):
+        raise argparse.ArgumentTypeError("the holdout split must stay unseen: train on train, dev (and test) only")
+    return splits
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--splits", type=parse_splits, required=True, help="comma-separated training splits, e.g. train,dev")
     parser.add_argument("--cv", action="store_true", help="print cross-validated precision/recall per threshold")
+    parser.add_argument("--check", type=parse_splits, help="splits to score the fitted model on (clause level), e.g. test")
+    parser.add_argument("--dry-run", action="store_true", help="fit and report, do not write the model")
     args = parser.parse_args()
-    texts, labels, groups = dataset()
-    print(f"{len(texts)} clauses from splits {', '.join(SPLITS)}, {labels.sum()} tell a contact")
+    texts, labels, groups = dataset(args.splits)
+    print(f"{len(texts)} clauses from splits {', '.join(args.splits)}, {labels.sum()} tell a contact")
     if args.cv:
         scores = np.zeros(len(texts))
         for train, test in GroupKFold(5).split(texts, labels, groups):
             scores[test] = model().fit(texts[train], labels[train]).predict_proba(texts[test])[:, 1]
-        for threshold in (0.4, 0.5, 0.6, 0.7):
-            p, r, f, _ = precision_recall_fscore_support(labels, scores >= threshold, average="binary")
-            print(f"threshold {threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+        report(labels, scores, "grouped 5-fold cross-validation:")
     fitted = model().fit(texts, labels)
+    if args.check:
+        overlap = set(args.check) & set(args.splits)
+        if overlap:
+            parser.error(f"--check {', '.join(sorted(overlap))} is also a training split")
+        check_texts, check_labels, _ = dataset(args.check)
+        report(check_labels, fitted.predict_proba(check_texts)[:, 1], f"on {', '.join(args.check)} ({len(check_texts)} clauses):")
+    if args.dry_run:
+        return
     fitted.ecoute_meta = {
-        "trained": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "splits": SPLITS,
+        "trained": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "splits": list(args.splits), "seed": SEED,
         "clauses": int(len(texts)), "positives": int(labels.sum()), "source": "eval/journey/gold.jsonl",
     }  # fmt: skip
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -167,9 +167,11 @@ def effort_vs_rating(limit: int | None = None) -> dict[str, Any]:
 
 
 def section(split: str = "all", with_rating: bool = True) -> tuple[list[str], dict[str, Any]]:
-    gold = load_gold()
+    # Only the split asked for is analysed, so measuring dev, test or train never
+    # looks at the held-out narratives; "all" shows every split and the whole set.
+    gold = load_gold(split)
     records = analyse(gold)
-    names = ("dev", "test", "holdout", "all")
+    names = ("dev", "test", "train", "holdout", "all") if split == "all" else (split,)
     parts = {name: [(g, r) for g, r in zip(gold, records) if name == "all" or g.get("split") == name] for name in names}
     parts = {name: pairs for name, pairs in parts.items() if pairs}
     figures: dict[str, Any] = {}
@@ -238,6 +240,9 @@ def main() -> None:
     parser.add_argument("--no-rating", action="store_true")
     args = parser.parse_args()
     if args.show:
+        if args.split in ("holdout", "all"):
+            parser.error("--show prints every narrative's differences: the holdout split must stay blind, "
+                         "use --split dev, test or train")
         gold = load_gold(args.split)
         result = score(gold, analyse(gold))
         for d in result["details"]:

@@ -49,7 +49,9 @@ def test_drivers_explain_the_score():
     result = effort(_journey(contacts=4, transfers=2, wait=60, days=30, resolved=False), "", LEX, "fr")
     assert result["basis"] == "journey"
     assert result["score"] == round(min(7, 1 + sum(d["contribution"] for d in result["drivers"])), 1)
-    assert {d["driver"] for d in result["drivers"]} == {"contacts", "transfers", "waits", "elapsed_time", "unresolved"}
+    assert {d["driver"] for d in result["drivers"]} == {
+        "first_contact", "contacts", "transfers", "waits", "elapsed_time", "unresolved"
+    }
     assert all(d["explanation"] for d in result["drivers"])
     assert next(d for d in result["drivers"] if d["driver"] == "contacts")["explanation"] == "4 contacts ont été nécessaires"
 

@@ -39,6 +39,8 @@ DETAIL_SENTENCES = 3
 MERGE_SENTENCES = 1
 # … or this many sentences on, in a text cut into paragraphs.
 MERGE_PARAGRAPH = 4
+# A cue naming a channel this close after a contact with none, in its sentence, names its channel.
+NAMED_CHANNEL_CHARS = 40
 # A first line this short, holding the testimony's date, is a letter's heading.
 HEADING_CHARS = 60
 
@@ -112,7 +114,7 @@ def _blocked(norm: str, start: int, cue: Cue, lex: Lexicon) -> bool:
     return noun and lex.noun_blockers is not None and bool(lex.noun_blockers.search(prefix.rsplit(",", 1)[-1]))
 
 
-_COUNT = re.compile(r"\W*(?:[a-z']+\s+){0,4}?(?:(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|two|three|four|five|six|seven|eight|nine|ten) (?:more |other |additional |autres )?(?:fois|times|tries|attempts|tentatives)|(?P<w>twice|thrice))\b")
+_COUNT = re.compile(r"\W*(?:[a-z']+\s+){0,4}?(?:(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|two|three|four|five|six|seven|eight|nine|ten) (?:more |other |additional |autres )?(?:fois|reprises|times|tries|attempts|tentatives)|(?P<w>twice|thrice))\b")
 _COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
                 "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "plusieurs": 2,
                 "twice": 2, "thrice": 3}  # fmt: skip
@@ -217,6 +219,7 @@ def read(text: str, lang: str | None, lexicons: dict[str, Lexicon] | None = None
         if not any(start <= s < end for event in events for s, _ in event.evidence)
         and not _blocked(norm, start, _NO_CUE, lex)
         and not _ABSENCE.search(norm, start, end)
+        and not _NOT_TOLD.search(norm, start, end)
     ]
     return Reading(text, lang, norm, found, events, candidates, sentence_of, paragraph_of)
 
@@ -299,10 +302,14 @@ def _build_events(found: Found, sentence_of, paragraph_of) -> list[_Event]:
             continue  # "she said", "on me dit": part of a contact already told, never one by itself
         if current is not None and strength >= 1 and (
             (current.cue_end >= start - 3 and sentence == current.last_sentence)  # two cues of one phrase
+            # "J'ai écrit à leur PDG (Lettre recommandée)": the channel of a contact just told
+            or (current.channel is None and attrs.get("channel") and attrs.get("by") == current.by
+                and sentence == current.last_sentence and start - current.cue_end <= NAMED_CHANNEL_CHARS)
             or (attrs.get("channel") is None and attrs.get("by") == "company" and sentence == current.last_sentence)
         ):
             # "… au téléphone, on m'a répondu que…": the answer belongs to the contact told in its sentence.
             current.evidence.append((start, end))
+            current.channel = current.channel or attrs.get("channel")
             continue
         for _ in range(times):
             events.append(_Event(
@@ -330,6 +337,11 @@ _NO_CUE = Cue(re.compile(""), {})
 # A clause that tells what was not there ("nulle part le nom d'un médiateur", "il n'y en a
 # pas", "no e-mail address") is a dead end, not a contact.
 _ABSENCE = re.compile(r"\b(?:nulle part|il n'y (?:en )?a (?:pas|aucun)|aucune? (?:adresse|numero|moyen|contact)|no (?:e-?mail|address|phone|way)|there (?:is|was) no)\b")
+
+
+# A clause telling a habit or a plan ("à chaque fois que je veux les contacter", "la prochaine
+# fois j'irai en boutique", "Courrier que je m'apprête à envoyer") tells no contact that happened.
+_NOT_TOLD = re.compile(r"\b(?:(?:a )?chaque fois|prochaine fois|m'apprete|je vais (?:les |leur |lui |vous )?(?:appeler|ecrire|envoyer|contacter|saisir|aller)|j'irai|every time|each time|whenever|next time|i will|i'll|i am going to|i'm going to)\b")
 
 
 def _compatible(event: _Event, attrs: dict[str, Any]) -> bool:
