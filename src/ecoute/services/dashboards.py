@@ -3,7 +3,9 @@
 Each function takes the store and a :class:`~ecoute.services.explorer.Filters`
 selection and returns plain data (dicts and lists) that the pages draw and
 the API returns as JSON. Queries group on the analyses' columns and the
-dashboard facts (services/facts.py); only small results come back to Python.
+dashboard facts (services/facts.py), read from covering indexes (revision
+0005); only small results come back to Python, and they are kept until the
+store changes (services/cache.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, select
 
 from ecoute.services import surveys
-from ecoute.services.explorer import A, T, Filters
+from ecoute.services.cache import cached
+from ecoute.services.explorer import A, Filters
 from ecoute.store.models import RecordFacet, RecordMeta, TestimonyRow
 
 F, M = RecordFacet, RecordMeta
@@ -28,9 +31,7 @@ def _base(filters: Filters):
 
 
 def _joined(query, filters: Filters):
-    """Add the testimony join only when a filter needs the text."""
-    if filters.needs_text():
-        query = query.join(T, T.id == A.testimony_id)
+    """The selection's conditions (the text search is a subquery: no join)."""
     return query.where(_base(filters))
 
 
@@ -52,6 +53,7 @@ def _round(value: Any, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+@cached
 def counts(engine: Engine, filters: Filters) -> dict[str, Any]:
     """Totals: analysed in the selection, stored, undated; by role and sentiment."""
     undated = func.sum(case((A.testimony_date.is_(None), 1), else_=0))
@@ -72,6 +74,7 @@ def counts(engine: Engine, filters: Filters) -> dict[str, Any]:
     }  # fmt: skip
 
 
+@cached
 def volume_by_month(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
     """Per month: testimonies, mean sentiment, share negative, mean effort."""
     negative = func.sum(case((A.sentiment_label == "negative", 1), else_=0))
@@ -83,6 +86,7 @@ def volume_by_month(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
     ]
 
 
+@cached
 def facet_counts(engine: Engine, filters: Filters, kind: str, limit: int = 15) -> list[dict[str, Any]]:
     """How many selected testimonies have each code of a facet kind, most first."""
     # A code appears once per testimony (services/facts.py): COUNT(*) counts testimonies.
@@ -91,6 +95,7 @@ def facet_counts(engine: Engine, filters: Filters, kind: str, limit: int = 15) -
     return [{"code": code, "count": n, "mean": _round(mean)} for code, n, mean in rows]
 
 
+@cached
 def theme_trends(engine: Engine, filters: Filters, codes: list[str]) -> dict[str, dict[str, int]]:
     """Per theme code: month -> number of testimonies."""
     if not codes:
@@ -121,6 +126,7 @@ def movers(volume: list[dict], trends: dict[str, dict[str, int]], window: int = 
     return out
 
 
+@cached
 def effort_distribution(engine: Engine, filters: Filters) -> list[dict[str, int]]:
     bucket = func.round(A.effort_score)
     rows = dict(_rows(engine, _joined(select(bucket, func.count()).select_from(A), filters).where(A.effort_score.is_not(None)).group_by(bucket)))
@@ -171,23 +177,27 @@ def case_of(engine: Engine, testimony_id: str, lang: str = "fr") -> dict[str, An
     return summary(row, lang) if row is not None else None
 
 
+@cached
 def meta_keys(engine: Engine, limit: int = 30) -> list[str]:
     """Metadata keys present on analysed testimonies, most used first."""
     rows = _rows(engine, select(M.key, func.count()).group_by(M.key).order_by(func.count().desc(), M.key).limit(limit))
     return [key for key, _ in rows]
 
 
+@cached
 def meta_values(engine: Engine, key: str, limit: int = 200) -> list[str]:
     rows = _rows(engine, select(M.value).where(M.key == key).group_by(M.value).order_by(func.count().desc(), M.value).limit(limit))
     return [value for (value,) in rows]
 
 
+@cached
 def shares_by_meta(engine: Engine, filters: Filters, key: str, limit: int = 10) -> list[dict[str, Any]]:
     query = _joined(select(M.value, func.count()).select_from(A).join(M, and_(M.testimony_id == A.testimony_id, M.key == key)), filters)
     rows = _rows(engine, query.group_by(M.value).order_by(func.count().desc(), M.value).limit(limit))
     return [{"value": value, "count": n} for value, n in rows]
 
 
+@cached
 def shares_by_source(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
     rows = _rows(engine, _joined(select(A.source_kind, func.count()).select_from(A), filters).group_by(A.source_kind).order_by(func.count().desc()))
     return [{"value": kind or "?", "count": n} for kind, n in rows]
@@ -212,6 +222,7 @@ def theme(engine: Engine, filters: Filters, code: str) -> dict[str, Any]:
     }
 
 
+@cached
 def journeys(engine: Engine, filters: Filters) -> dict[str, Any]:
     """Channel transitions (for a Sankey), dead ends, loop and transfer
     rates, waiting time by channel, outcomes."""
@@ -246,6 +257,7 @@ def journeys(engine: Engine, filters: Filters) -> dict[str, Any]:
     }  # fmt: skip
 
 
+@cached
 def compare(engine: Engine, filters: Filters, key: str) -> dict[str, Any]:
     """Customers and employees side by side per value of a metadata key:
     sentiment and effort of customers, sentiment and eNPS of employees, the

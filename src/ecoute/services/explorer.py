@@ -12,10 +12,13 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterator, Mapping
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Boolean, Engine, func, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.expression import FunctionElement
 
 from ecoute.errors import BadOption
+from ecoute.services.cache import cached
 from ecoute.store.models import AnalysisRow, RecordFacet, RecordMeta, TestimonyRow
 
 A, T = AnalysisRow, TestimonyRow
@@ -86,7 +89,8 @@ class Filters:
         return replace(self, **{name: ({} if name == "meta" else None) for name in names})
 
     def conditions(self) -> list:
-        """SQL conditions on ``analyses`` (A) joined to ``testimonies`` (T)."""
+        """SQL conditions on ``analyses`` (A); facts and texts are read in
+        subqueries, so no join is needed (callers may still join T)."""
         out = [A.is_current.is_(True)]
         if self.date_from:
             out.append(A.testimony_date >= self.date_from)
@@ -108,17 +112,39 @@ class Filters:
         for key, value in self.meta.items():
             meta = aliased(RecordMeta)
             out.append(A.testimony_id.in_(select(meta.testimony_id).where(meta.key == key, meta.value == value)))
-        if self.q:
-            for word in self.q.split()[:8]:
-                out.append(T.text.ilike(f"%{_escape(word)}%", escape="\\"))
+        if self.q:  # a subquery too: a scan of the texts in table order, not a lookup per analysis
+            text = aliased(TestimonyRow)
+            words = [contains_words(text.text, f"%{_escape(word)}%") for word in self.q.split()[:8]]
+            out.append(A.testimony_id.in_(select(text.id).where(*words)))
         return out
 
     def is_empty(self) -> bool:
         """True when nothing filters: every current analysis is selected."""
         return self == Filters()
 
-    def needs_text(self) -> bool:
-        return bool(self.q)
+
+class contains_words(FunctionElement):  # noqa: N801 - a SQL construct, named like one
+    """``column`` matches a LIKE ``pattern`` (escaped with ``\\``), ignoring case.
+
+    PostgreSQL: ILIKE. SQLite: plain LIKE, which ignores the case of ASCII
+    letters exactly as ``lower()`` does there (both leave other letters
+    alone): the same matches as SQLAlchemy's ``ilike`` without lowering
+    every text of the store first."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(contains_words)
+def _contains_ilike(element, compiler, **kw) -> str:
+    column, pattern = list(element.clauses)
+    return f"{compiler.process(column, **kw)} ILIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
+
+
+@compiles(contains_words, "sqlite")
+def _contains_like(element, compiler, **kw) -> str:
+    column, pattern = list(element.clauses)
+    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
 
 
 def _end_of(value: str) -> str:
@@ -150,28 +176,41 @@ class Result:
 
 
 def search(engine: Engine, filters: Filters, *, sort: str = "date", order: str = "desc", page: int = 1, per_page: int = 25) -> Result:
-    """One page of the selection, with each testimony's text and record."""
+    """One page of the selection, with each testimony's text and record.
+
+    The page's ids are chosen first, from the analyses' covering indexes;
+    then only those testimonies and records are read."""
     if sort not in SORTS:
         raise BadOption(option="sort", detail=f"{sort!r}: use {', '.join(SORTS)}", command="serve")
     if order not in ("asc", "desc"):
         raise BadOption(option="order", detail=f"{order!r}: use asc or desc", command="serve")
     page, per_page = max(1, page), min(max(1, per_page), MAX_PER_PAGE)
     column = SORTS[sort]
-    ordering = [column.is_(None), column.desc() if order == "desc" else column.asc(), T.id]  # unknown values last
-    query = select(T.id, T.text, T.format, T.external_id, T.meta.label("meta"), A.record).join(A, T.id == A.testimony_id).where(*filters.conditions())
+    ordering = [column.is_(None), column.desc() if order == "desc" else column.asc(), A.testimony_id]  # unknown values last
+    chosen = select(A.testimony_id).where(*filters.conditions())
+    if sort == "stored":
+        chosen = chosen.join(T, T.id == A.testimony_id)
+    total = count(engine, filters)
     with engine.connect() as connection:
-        total = connection.scalar(select(func.count()).select_from(A).join(T, T.id == A.testimony_id).where(*filters.conditions())) or 0
-        rows = connection.execute(query.order_by(*ordering).offset((page - 1) * per_page).limit(per_page)).all()
+        ids = list(connection.scalars(chosen.order_by(*ordering).offset((page - 1) * per_page).limit(per_page)))
+        rows = connection.execute(
+            select(T.id, T.text, T.format, T.external_id, T.meta.label("meta"), A.record)
+            .join(A, T.id == A.testimony_id)
+            .where(T.id.in_(ids), A.is_current.is_(True))
+        ).all() if ids else []  # fmt: skip
+    by_id = {r.id: r for r in rows}
     items = [
         {"id": r.id, "text": r.text, "source_kind": r.format, "external_id": r.external_id, "metadata": r.meta or {}, "record": r.record}
-        for r in rows
+        for r in (by_id[i] for i in ids if i in by_id)
     ]
     return Result(items, total, page, per_page, sort, order)
 
 
+@cached
 def count(engine: Engine, filters: Filters) -> int:
+    """How many testimonies the selection holds (kept until the store changes)."""
     with engine.connect() as connection:
-        return connection.scalar(select(func.count()).select_from(A).join(T, T.id == A.testimony_id).where(*filters.conditions())) or 0
+        return connection.scalar(select(func.count()).select_from(A).where(*filters.conditions())) or 0
 
 
 def iter_selection(engine: Engine, filters: Filters, page: int = 1000) -> Iterator[tuple[TestimonyRow, dict]]:

@@ -14,10 +14,13 @@ larger transaction (a survey answer and its testimony are stored together):
 from __future__ import annotations
 
 import threading
+import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterator
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ecoute.config import Settings
@@ -51,9 +54,102 @@ class Prepared:
     pipeline_version: str = ""
 
 
-# Components keep caches and models that are not made for concurrent use, and
-# the analysis is CPU-bound under the GIL anyway: one analysis at a time.
-_ANALYSIS_LOCK = threading.Lock()
+class _Slot:
+    """One text waiting for its analysis; ``wake`` is set when its result is
+    there or when its thread must run the next batch."""
+
+    __slots__ = ("pipeline", "item", "result", "error", "done", "wake")
+
+    def __init__(self, pipeline: Pipeline, item: Item) -> None:
+        self.pipeline, self.item = pipeline, item
+        self.result: AnalysisRecord | ComponentFailed | None = None
+        self.error: BaseException | None = None
+        self.done = False
+        self.wake = threading.Event()
+
+
+class _Batcher:
+    """Analyses texts that arrive at the same time together, one batch at a time.
+
+    Components keep caches and models that are not made for concurrent use,
+    and the analysis is CPU-bound under the GIL anyway: one pipeline call at a
+    time. A call on one short text costs several times its share of a batch
+    (each component's fixed cost per call), so the texts of requests that
+    arrive while a batch runs wait and then go through together: under load
+    (20 survey respondents at once) an answer waits for one batch, not for
+    every answer before it. The thread that ran a batch hands the next one
+    to a waiting request's thread and returns its own answer at once."""
+
+    MAX_BATCH = 32
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[_Slot] = []
+        self._running = False
+
+    def analyse(self, pipeline: Pipeline, item: Item) -> AnalysisRecord | ComponentFailed:
+        slot = _Slot(pipeline, item)
+        with self._lock:
+            self._pending.append(slot)
+            lead, self._running = not self._running, True
+        while True:
+            if not lead:
+                slot.wake.wait()
+                slot.wake.clear()
+            if slot.done:
+                break
+            self._run_batch()  # this thread's turn (its own text is in the batch)
+            lead = False
+        if slot.error is not None:
+            raise slot.error
+        return slot.result
+
+    def _run_batch(self) -> None:
+        with self._lock:
+            pipeline = self._pending[0].pipeline
+            batch = [slot for slot in self._pending if slot.pipeline is pipeline][: self.MAX_BATCH]
+            self._pending = [slot for slot in self._pending if all(slot is not taken for taken in batch)]
+        try:
+            results = pipeline.analyse([slot.item for slot in batch])
+        except BaseException as error:  # noqa: BLE001 - handed to every waiting request
+            results, failure = [None] * len(batch), error
+        else:
+            failure = None
+        with self._lock:
+            for slot, result in zip(batch, results):
+                slot.result, slot.error, slot.done = result, failure, True
+            if self._pending:  # the next batch: run by the thread of the oldest waiting text
+                self._pending[0].wake.set()
+            else:
+                self._running = False
+        for slot in batch:
+            slot.wake.set()
+
+
+_BATCHER = _Batcher()
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """``engine.begin()``, one at a time per SQLite store in this process.
+
+    SQLite lets one transaction write at a time; the others wait in its busy
+    handler, which sleeps longer and longer between tries, so under many
+    concurrent writers (20 survey respondents) some wait for seconds while
+    newcomers pass. Waiting on a lock here instead serves them in turn.
+    PostgreSQL writes concurrently: nothing to wait for."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    with _WRITE_LOCKS_GUARD:
+        lock = _WRITE_LOCKS.setdefault(engine, threading.Lock())
+    with lock, engine.begin() as connection:
+        yield connection
 
 
 def _source_id(connection, kind: str, location: str) -> int:
@@ -81,8 +177,7 @@ def analyse_text(
         raise TextTooLong(path=kind, where="", length=len(text), limit=settings.max_text_chars)
     pipeline = protected(pipeline or get_pipeline(settings.pipeline))
     item = Item(text=text, source=Source(kind=kind, external_id=external_id, metadata=dict(metadata or {})), date_hint=when)
-    with _ANALYSIS_LOCK:
-        result = pipeline.analyse([item])[0]
+    result = _BATCHER.analyse(pipeline, item)
     if isinstance(result, ComponentFailed):
         raise result
     return item, result
@@ -135,7 +230,7 @@ def store_text(
     already stored: then it is a duplicate and nothing is written)."""
     prepared = prepare_text(engine, text, kind=kind, location=location, metadata=metadata, when=when, external_id=external_id, pipeline=pipeline)
     try:
-        with engine.begin() as connection:
+        with write_transaction(engine) as connection:
             return write_prepared(connection, prepared)
     except IntegrityError:  # the same text stored by a concurrent request
         return Intake(prepared.id, True, None)

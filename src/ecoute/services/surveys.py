@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session
 
 from ecoute.errors import AlreadyAnswered, BadOption, InvalidSurveyToken, NotFound, PayloadTooLarge, ScoreOutOfRange, SurveyClosed
 from ecoute.pipeline import Pipeline
-from ecoute.services.intake import prepare_text, write_prepared
+from ecoute.services.cache import cached
+from ecoute.services.intake import prepare_text, write_prepared, write_transaction
 from ecoute.store.models import AnswerMeta, Survey, SurveyAnswer, utcnow
 from ecoute.text import secret_key
 
@@ -248,7 +249,7 @@ def answer(
             raise AlreadyAnswered()
     prepared = prepare_text(engine, why, kind="survey", location=survey.public_id, metadata=stamp, when=today, pipeline=pipeline) if why else None
     try:
-        with engine.begin() as connection:  # the answer and its testimony together, briefly
+        with write_transaction(engine) as connection:  # the answer and its testimony together, briefly
             intake = write_prepared(connection, prepared) if prepared else None
             answer_id = connection.execute(
                 insert(SurveyAnswer).values(
@@ -294,6 +295,7 @@ def list_answers(engine: Engine, key: int | str, page: int = 1, per_page: int = 
 # --- scores, in SQL ----------------------------------------------------------------------------
 
 
+@cached
 def scores(
     engine: Engine, *, survey: int | None = None, kinds: tuple[str, ...] = tuple(KINDS), date_from: str | None = None,
     date_to: str | None = None, meta: dict[str, str] | None = None, group_by: str | None = None,

@@ -100,12 +100,19 @@ class RejectionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+DASHBOARD_COLUMNS = ("is_current", "author_role", "sentiment_label", "sentiment_score", "effort_score", "source_kind", "language", "churn")
+
+
 class AnalysisRow(Base):
     """An analysis record. Re-analysis adds a row and moves ``is_current``;
     older rows stay as history."""
 
     __tablename__ = "analyses"
-    __table_args__ = (Index("ix_analyses_testimony_current", "testimony_id", "is_current"),)
+    # Covering indexes (revision 0005): the pages read these columns without the records.
+    __table_args__ = (
+        Index("ix_analyses_testimony_current", "testimony_id", *DASHBOARD_COLUMNS, "testimony_date"),
+        Index("ix_analyses_date_dashboard", "testimony_date", *DASHBOARD_COLUMNS, "testimony_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     testimony_id: Mapped[str] = mapped_column(ForeignKey("testimonies.id"))
@@ -252,10 +259,13 @@ class RecordFacet(Base):
     """One theme, emotion, channel, transition… of a current analysis."""
 
     __tablename__ = "record_facets"
-    __table_args__ = (Index("ix_record_facets_kind_code", "kind", "code"),)
+    __table_args__ = (
+        Index("ix_record_facets_kind_code", "kind", "code", "testimony_id", "value"),
+        Index("ix_record_facets_testimony_id", "testimony_id", "kind", "code", "value"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    testimony_id: Mapped[str] = mapped_column(ForeignKey("testimonies.id"), index=True)
+    testimony_id: Mapped[str] = mapped_column(ForeignKey("testimonies.id"))
     kind: Mapped[str] = mapped_column(String(16))
     code: Mapped[str] = mapped_column(String(128))
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -265,10 +275,13 @@ class RecordMeta(Base):
     """One metadata pair (site, brand, team…) of an analysed testimony."""
 
     __tablename__ = "record_meta"
-    __table_args__ = (Index("ix_record_meta_key_value", "key", "value"),)
+    __table_args__ = (
+        Index("ix_record_meta_key_value", "key", "value", "testimony_id"),
+        Index("ix_record_meta_testimony_id", "testimony_id", "key", "value"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    testimony_id: Mapped[str] = mapped_column(ForeignKey("testimonies.id"), index=True)
+    testimony_id: Mapped[str] = mapped_column(ForeignKey("testimonies.id"))
     key: Mapped[str] = mapped_column(String(64))
     value: Mapped[str] = mapped_column(String(255))
 
