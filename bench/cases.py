@@ -59,28 +59,40 @@ def _fill(engine, count: int) -> None:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User + system CPU time of a process (Linux /proc), in seconds; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def sweep_bench(count: int = CASES, notify: bool = True) -> dict:
-    """The sweep on one connection (so that the server process doing the work
-    is known): wall time, and the CPU time it took on the client and on the
-    server, which is what the wall time would be on an idle machine, less
-    the disk waits."""
+def _backends(name: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL server process serving the bench (by application name)."""
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        pids = [row[0] for row in admin.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", (name,))]
+    return {pid: _cpu_seconds(pid) for pid in pids}
+
+
+def sweep_bench(count: int = CASES, notify: bool = True, connections: int | None = None) -> dict:
+    """The sweep as ``ecoute worker`` runs it: wall time, and the CPU time it
+    took on the client and in the PostgreSQL server processes that served it
+    (found by application name), which is what the wall time would be on an
+    idle core, less the disk waits."""
     import psycopg
     from sqlalchemy import create_engine
-    from sqlalchemy.pool import StaticPool
 
     from ecoute.cases.config import load_cases_config
-    from ecoute.cases.worker import sweep
+    from ecoute.cases.worker import SWEEP_CONNECTIONS, sweep
     from ecoute.store.db import _normalise, upgrade
 
+    connections = connections or SWEEP_CONNECTIONS
     schema = f"ecoute_bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_URL, autocommit=True) as admin:
         admin.execute(f'CREATE SCHEMA "{schema}"')
-    engine = create_engine(_normalise(f"{PG_URL}?options=-csearch_path%3D{schema}"), poolclass=StaticPool)
+    engine = create_engine(_normalise(f"{PG_URL}?options=-csearch_path%3D{schema}&application_name={schema}"))
     try:
         upgrade(engine)
         started = time.perf_counter()
@@ -91,21 +103,25 @@ def sweep_bench(count: int = CASES, notify: bool = True) -> dict:
             from dataclasses import replace
 
             config = replace(config, webhooks=(), email_teams={})
-        with engine.connect() as connection:
-            backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-        server, client, started = _cpu_seconds(backend), time.process_time(), time.perf_counter()
-        escalated, overdue = sweep(engine, config)
+        held = [engine.connect() for _ in range(connections)]  # the pool's connections exist before the clock starts
+        for connection in held:
+            connection.close()
+        before, client, load_before, started = _backends(schema), time.process_time(), os.getloadavg()[0], time.perf_counter()
+        escalated, overdue = sweep(engine, config, connections=connections)
         sweep_s = time.perf_counter() - started
-        client_cpu, server_cpu = time.process_time() - client, _cpu_seconds(backend) - server
+        client_cpu, after = time.process_time() - client, _backends(schema)
+        server_cpu = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+        load_after = os.getloadavg()[0]
         started = time.perf_counter()
-        again = sweep(engine, config)  # nothing left to do: the indexed queries only
+        again = sweep(engine, config, connections=connections)  # nothing left to do: the indexed queries only
         idle_s = time.perf_counter() - started
         with engine.connect() as connection:
             events = connection.exec_driver_sql("SELECT count(*) FROM case_events").scalar()
             notifications = connection.exec_driver_sql("SELECT count(*) FROM notifications").scalar()
         assert (escalated, overdue) == (count, count) and again == (0, 0), (escalated, overdue, again)
-        return {"cases": count, "notify": notify, "fill_s": fill_s, "sweep_s": sweep_s, "idle_sweep_s": idle_s, "events": events, "notifications": notifications,
-                "per_second": count / sweep_s, "client_cpu_s": client_cpu, "server_cpu_s": server_cpu, "load": os.getloadavg()[0]}  # fmt: skip
+        return {"cases": count, "notify": notify, "connections": connections, "fill_s": fill_s, "sweep_s": sweep_s, "idle_sweep_s": idle_s,
+                "events": events, "notifications": notifications, "per_second": count / sweep_s, "client_cpu_s": client_cpu,
+                "server_cpu_s": server_cpu, "load": max(load_before, load_after)}  # fmt: skip
     finally:
         engine.dispose()
         with psycopg.connect(PG_URL, autocommit=True) as admin:

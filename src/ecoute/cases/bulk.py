@@ -1,22 +1,22 @@
 """Writing many rows in few round trips, on PostgreSQL and SQLite.
 
-The scheduler touches thousands of cases a round: one statement per row
-(even pipelined) costs more than the work, and so does compiling one
-``INSERT`` with thousands of ``VALUES``. On PostgreSQL rows go with ``COPY``
-— straight into the table, or into a temporary table first when they must
-skip conflicts (``INSERT … SELECT … ON CONFLICT DO NOTHING``) or update
-rows (``UPDATE … FROM``). On SQLite, whose calls stay in-process, one
-``executemany``. Inserts that must return the new rows use SQLAlchemy's
-batched ``executemany`` with ``RETURNING`` on both.
+Opening cases in bulk (after an import) writes thousands of rows: one
+statement per row (even pipelined) costs more than the work, and so does
+compiling one ``INSERT`` with thousands of ``VALUES``. On PostgreSQL rows go
+with ``COPY`` — straight into the table, or into a temporary table first
+when they must skip conflicts (``INSERT … SELECT … ON CONFLICT DO
+NOTHING``). On SQLite, whose calls stay in-process, one ``executemany``.
+Inserts that must return the new rows use SQLAlchemy's batched
+``executemany`` with ``RETURNING`` on both. (The scheduler writes nothing
+from Python: :mod:`ecoute.cases.plan`.)
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from typing import Any
 
-from sqlalchemy import JSON, bindparam, update
+from sqlalchemy import JSON
 
 _NAMES = itertools.count()
 
@@ -72,26 +72,3 @@ def insert_rows(connection, table, rows: list[dict], *, unique: list[str] | None
         f'INSERT INTO "{table.name}" ({_quoted(names)}) SELECT {_quoted(names)} FROM {staging} ON CONFLICT ({_quoted(unique)}) DO NOTHING'
     )
     return []
-
-
-def update_rows(connection, table, rows: list[dict[str, Any]], key: str = "id", extra: dict[str, str] | None = None) -> None:
-    """UPDATE each row of ``table`` whose ``key`` is ``row[key]`` with the
-    row's other values (all rows with the same keys), plus ``extra``: SQL
-    expressions common to every row, keyed by column (e.g. ``{"version":
-    "version + 1"}``), with ``:now``-style parameters given in ``params``."""
-    if not rows:
-        return
-    names = [name for name in rows[0] if name != key]
-    extra = extra or {}
-    if connection.dialect.name == "postgresql":
-        staging = _staging(connection, table, [key, *names])
-        _copy(connection, staging, table, [key, *names], rows)
-        sets = [f'"{name}" = s."{name}"' for name in names] + [f'"{name}" = {expression}' for name, expression in extra.items()]
-        connection.exec_driver_sql(f'UPDATE "{table.name}" AS t SET {", ".join(sets)} FROM {staging} AS s WHERE t."{key}" = s."{key}"')
-        return
-    from sqlalchemy import literal_column
-
-    statement = update(table).where(table.c[key] == bindparam(f"b_{key}")).values(
-        **{name: bindparam(f"b_{name}") for name in names}, **{name: literal_column(expression) for name, expression in extra.items()}
-    )
-    connection.execute(statement, [{f"b_{name}": value for name, value in row.items()} for row in rows])

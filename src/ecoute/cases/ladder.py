@@ -22,13 +22,14 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import yaml
 
 from ecoute.journey.mediation import Ladder, load_ladders
 
 MEDIATOR = "mediator"
+T = TypeVar("T")
 
 
 def ladder_for(sector: str | None) -> Ladder:
@@ -54,16 +55,24 @@ def mediation_until(ladder: Ladder, complaint_on: date) -> date:
 
 def level_dates(ladder: Ladder, complaint_on: date, answered_on: date | None) -> list[date | None]:
     """The day each level is reached (index 0 is level 1); None: by hand only."""
-    dates: list[date | None] = []
+    return level_days(ladder, complaint_on, lambda days: complaint_on + timedelta(days=days), lambda: mediator_from(ladder, complaint_on, answered_on))
+
+
+def level_days(ladder: Ladder, first: T, after: Callable[[int], T], mediator: Callable[[], T]) -> list[T | None]:
+    """The rule of :func:`level_dates` over any representation of a day
+    (dates here, SQL expressions in :mod:`ecoute.cases.plan`): ``first`` for
+    level 1, ``mediator()`` for the mediator's level, ``after(days)`` for a
+    level reached that many days after the complaint, None when by hand only."""
+    dates: list[T | None] = []
     days = 0
     for index, level in enumerate(ladder.levels):
         days += int(level.get("after_days") or 0)
         if index == 0:
-            dates.append(complaint_on)
+            dates.append(first)
         elif level.get("name") == MEDIATOR:
-            dates.append(mediator_from(ladder, complaint_on, answered_on))
+            dates.append(mediator())
         else:
-            dates.append(complaint_on + timedelta(days=days) if level.get("after_days") else None)
+            dates.append(after(days) if level.get("after_days") else None)
     return dates
 
 

@@ -58,7 +58,7 @@ def enqueue(connection, config: CasesConfig, items: Iterable[tuple[int, str, str
     rows = []
     for case_id, team, event, key, detail in items:
         for channel, target in targets(config, event, team):
-            digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:16]
+            digest = _digest(target)
             rows.append({
                 "case_id": case_id, "event": event, "channel": channel, "target": target[:1024],
                 "payload": {"event": f"case.{event}", "at": now.isoformat(), "detail": detail},
@@ -69,41 +69,37 @@ def enqueue(connection, config: CasesConfig, items: Iterable[tuple[int, str, str
     return len(rows)
 
 
-def _event_key() -> str:
-    """The SQL of :func:`enqueue`'s ``key`` for the scheduler's events: ``L<level>`` or the due date."""
-    return "(CASE WHEN e.kind = 'escalated' THEN 'L' || e.after ELSE e.after END)"
+def _digest(target: str) -> str:
+    return hashlib.sha256(target.encode("utf-8")).hexdigest()[:16]
 
 
-def enqueue_events(connection, config: CasesConfig, since: int, actor: str, now: datetime) -> None:
-    """The notifications of the scheduler's ``escalated`` and ``overdue``
-    events written after event ``since`` by ``actor``, written by the
-    database itself (one ``INSERT … SELECT`` per target): the same rows, keys
-    and payloads as :func:`enqueue`, without a round trip per row."""
-    from sqlalchemy import DateTime, bindparam, text
-
-    if connection.dialect.name == "postgresql":
-        payload = "json_build_object('event', 'case.' || e.kind, 'at', CAST(:at AS text), 'detail', e.detail)"
-    else:
-        payload = "json_object('event', 'case.' || e.kind, 'at', :at, 'detail', json(e.detail))"
-    specs = [("webhook", hook.url, None, [k for k in ("escalated", "overdue") if k in hook.events]) for hook in config.webhooks]
-    kinds = [k for k in ("escalated", "overdue") if k in config.email_events]
-    specs += [("email", ",".join(addresses), team, kinds) for team, addresses in config.email_teams.items()]
-    for channel, target, team, events in specs:
-        if not events:
-            continue
-        digest = hashlib.sha256(target[:1024].encode("utf-8")).hexdigest()[:16]
-        join = "JOIN cases c ON c.id = e.case_id AND c.team = :team" if team else ""
-        kinds_sql = ", ".join(f"'{kind}'" for kind in events)  # constants of this module, not input
-        statement = text(f"""
-            INSERT INTO notifications (case_id, event, channel, target, payload, dedup_key, status, attempts, next_attempt_at, created_at)
-            SELECT e.case_id, e.kind, :channel, :target, {payload},
-                   CAST(e.case_id AS TEXT) || ':' || e.kind || ':' || {_event_key()} || ':' || :channel_in_key || ':' || :digest,
-                   'pending', 0, :now, :now
-            FROM case_events e {join}
-            WHERE e.id > :since AND e.actor = :actor AND e.kind IN ({kinds_sql})
-            ON CONFLICT (dedup_key) DO NOTHING""").bindparams(bindparam("now", type_=DateTime(timezone=True)))
-        params = {"channel": channel, "channel_in_key": channel, "target": target[:1024], "digest": digest, "at": now.isoformat(), "now": now, "since": since, "actor": actor}
-        connection.execute(statement, params | ({"team": team} if team else {}))
+def enqueue_sql(sql, config: CasesConfig, events: str, plan: str) -> str | None:
+    """The ``INSERT … SELECT`` that writes the notifications of the scheduler's
+    ``escalated`` and ``overdue`` events, read from the relation ``events``
+    (id, case_id, kind, after, detail), the case's team from ``plan`` (id,
+    team): the same rows, keys and payloads as :func:`enqueue`, for every
+    target at once. ``sql`` is the dialect's :class:`ecoute.cases.plan.Sql`;
+    the statement needs ``:now`` and ``:now_text``. None when no target
+    hears of these events."""
+    rows = []
+    for hook in config.webhooks:
+        rows += [("webhook", hook.url, None, kind) for kind in ("escalated", "overdue") if kind in hook.events]
+    for team, addresses in config.email_teams.items():
+        rows += [("email", ",".join(addresses), team, kind) for kind in ("escalated", "overdue") if kind in config.email_events]
+    if not rows:
+        return None
+    targets = " UNION ALL ".join(
+        f"SELECT {sql.const(channel)} AS channel, {sql.const(target[:1024])} AS target, {sql.const(_digest(target))} AS digest, "
+        f"{sql.const(team) if team else 'CAST(NULL AS TEXT)'} AS team, {sql.const(kind)} AS kind"
+        for channel, target, team, kind in rows
+    )
+    payload = sql.json_object([("event", "'case.' || e.kind"), ("at", "CAST(:now_text AS TEXT)"), ("detail", sql.json_text("e.detail"))])
+    key = "CASE WHEN e.kind = 'escalated' THEN 'L' || e.after ELSE e.after END"  # enqueue()'s key: the level reached, or the due date
+    return f"""INSERT INTO notifications (case_id, event, channel, target, payload, dedup_key, status, attempts, next_attempt_at, created_at)
+        SELECT e.case_id, e.kind, t.channel, t.target, {payload},
+               CAST(e.case_id AS TEXT) || ':' || e.kind || ':' || ({key}) || ':' || t.channel || ':' || t.digest, 'pending', 0, :now, :now
+        FROM {events} e JOIN {plan} s ON s.id = e.case_id JOIN ({targets}) t ON t.kind = e.kind AND (t.team IS NULL OR t.team = s.team)
+        WHERE e.kind IN ('escalated', 'overdue') ON CONFLICT (dedup_key) DO NOTHING"""
 
 
 # --- sending ----------------------------------------------------------------------------------
