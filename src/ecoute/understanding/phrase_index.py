@@ -13,7 +13,7 @@ import re
 from typing import Iterable, Iterator
 
 from ecoute.text import fold
-from ecoute.understanding.phrases import phrase_regex
+from ecoute.understanding.phrases import compiled, phrase_regex
 
 
 class PhraseIndex:
@@ -38,7 +38,7 @@ class PhraseIndex:
             else:
                 elsewhere.append(regex)
             first = fold(self.phrases[k].strip())[:1]
-            self._by_first.setdefault(first if first.isalnum() else "", []).append((k, re.compile(regex)))
+            self._by_first.setdefault(first if first.isalnum() else "", []).append((k, regex))
         # One assertion in front of all the alternatives, so that each of them
         # starts with a letter the engine can check at once.
         parts = ([f"{self._WORD_START}(?:{'|'.join(at_word)})"] if at_word else []) + elsewhere
@@ -52,7 +52,7 @@ class PhraseIndex:
         for match in self.pattern.finditer(folded, start, end):
             candidates = self._by_first.get(folded[match.start()], []) + self._by_first.get("", [])
             for k, regex in sorted(candidates, key=lambda c: -len(self.phrases[c[0]])):
-                found = regex.match(folded, match.start(), end)
+                found = compiled(regex).match(folded, match.start(), end)  # compiled on first need
                 if found and found.end() == match.end():
                     yield k, match.start(), match.end()
                     break

@@ -42,6 +42,7 @@ _SEP = r"[^\w.!?;\n]"
 GAP = rf"{_SEP}*(?:\w+{_SEP}+){{0,{GAP_WORDS}}}?"
 _APOSTROPHES = "'’ʼ`"
 _APOSTROPHE = r"(?:['’ʼ`]\s*|\s+)"
+_WORD_START = r"(?<!\w)"
 
 
 def _group_end(folded: str, index: int) -> int:
@@ -162,8 +163,27 @@ def _translate(folded: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=None)
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``re.compile`` with a cache that holds every phrase of the data files
+    (the ``re`` module keeps only the last 512 patterns, fewer than the
+    taxonomy, emotions, aspects and entities together hold)."""
+    return re.compile(pattern)
+
+
+def unanchored(regex: str) -> str:
+    """A phrase's pattern without its leading word-start test, for callers
+    that make that test themselves: a pattern that opens with letters lets
+    the engine jump from one occurrence of them to the next."""
+    return regex[len(_WORD_START) :] if regex.startswith(_WORD_START) else regex
+
+
+@lru_cache(maxsize=None)
 def phrase_regex(phrase: str) -> str:
-    """The regular expression (without groups that capture) of one phrase."""
+    """The regular expression (without groups that capture) of one phrase.
+
+    Computed once per phrase; checking it compiles compiles the form that
+    matching uses (:func:`unanchored`), so that the check costs nothing more."""
     folded = fold(phrase.strip())
     if not folded:
         raise PhraseError("the phrase is empty")
@@ -176,7 +196,7 @@ def phrase_regex(phrase: str) -> str:
     end = r"(?:(?<=['’ʼ`])|(?!\w))" if last.isalnum() or last in ")}*" else ""
     pattern = start + body + end
     try:
-        re.compile(pattern)
+        compiled(unanchored(pattern))
     except re.error as exc:  # pragma: no cover - the translation should not allow it
         raise PhraseError(f"cannot be compiled ({exc})") from None
     return pattern
@@ -190,8 +210,6 @@ def word_count(phrase: str) -> int:
     words = re.findall(r"[\w{}*]+", re.sub(r"['’]", " ", fold(text)))
     return max(1, sum(1 for word in words if len(word) > 1))
 
-
-_WORD_START = r"(?<!\w)"
 
 
 class PhraseSet:
@@ -214,7 +232,13 @@ class PhraseSet:
         if at_word:
             parts.append(_WORD_START + "(?:" + "|".join(f"({regexes[k][len(_WORD_START):]})" for k in at_word) + ")")
         parts += [f"({regexes[k]})" for k in anywhere]
-        self.pattern = re.compile("|".join(parts)) if self.phrases else None
+        self._source = "|".join(parts) if self.phrases else None
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The compiled pattern, compiled on first use: many sets of a
+        taxonomy are only ever tried on few texts."""
+        return None if self._source is None else compiled(self._source)
 
     def finditer(self, folded: str, start: int = 0, end: int | None = None):
         if self.pattern is None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from ecoute.errors import TaxonomyFileError
 from ecoute.understanding.phrases import PhraseError, phrase_regex
+from ecoute.text import load_yaml
 
 GROUPS = ("customer", "positive", "employee")
 RULE_KINDS = ("negation", "negation_after", "not_negation", "negation_barriers", "hypothetical", "clause_breaks", "staff_voice")
@@ -140,7 +141,7 @@ def _read(where: str, text: str) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""

@@ -50,7 +50,7 @@ from functools import lru_cache
 from typing import Any
 
 from ecoute.text import fold
-from ecoute.understanding.phrases import AnchorIndex, PhraseSet, phrase_regex, phrase_set, word_count
+from ecoute.understanding.phrases import AnchorIndex, PhraseSet, compiled, phrase_regex, phrase_set, unanchored, word_count
 from ecoute.understanding.taxonomy import LanguageRules, Taxonomy
 
 TOPIC_GROUPS = frozenset({"employee"})
@@ -120,8 +120,6 @@ class _Text:
         return self._masks[key]
 
 
-_WORD_START = r"(?<!\w)"
-
 
 def _words_of(phrase: str) -> str:
     """A phrase's words with its syntax blanked out, to look for cues in it."""
@@ -133,8 +131,7 @@ def _unanchored(phrase: str) -> re.Pattern[str]:
     """A phrase's pattern without its leading word-start test, which
     :func:`_matches` makes instead: a pattern that opens with letters lets the
     engine jump from one occurrence of them to the next."""
-    regex = phrase_regex(phrase)
-    return re.compile(regex[len(_WORD_START) :] if regex.startswith(_WORD_START) else regex)
+    return compiled(unanchored(phrase_regex(phrase)))
 
 
 def _matches(theme: _ThemePhrases, phrases: list[int], folded: str) -> list[tuple[int, int, int]]:

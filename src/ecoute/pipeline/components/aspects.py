@@ -21,7 +21,7 @@ import yaml
 
 from ecoute.errors import BadDataFile
 from ecoute.pipeline.core import Component, Item, component
-from ecoute.text import fold
+from ecoute.text import fold, load_yaml
 from ecoute.understanding.phrase_index import PhraseIndex
 from ecoute.understanding.phrases import PhraseError
 
@@ -35,7 +35,7 @@ def load_aspects(home: str | None = None) -> dict[str, dict[str, list[str]]]:
     merged: dict[str, dict[str, list[str]]] = {}
     for label, path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise BadDataFile(path=label, detail=str(exc).splitlines()[0]) from exc
         aspects = data.get("aspects") if isinstance(data, dict) else None
