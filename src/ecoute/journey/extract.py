@@ -424,6 +424,7 @@ def _attach_details(events: list[_Event], found: Found, waits: list[Wait], sente
     for i, event in enumerate(events):
         end = events[i + 1].cue_start if i + 1 < len(events) else len(norm)
         _refine(event, norm[max(0, event.cue_start - 60):min(end, event.cue_end + 150)], lang)
+        _refine_channel(event, norm, end)
 
 
 def _refine(event: _Event, window: str, lang: str) -> None:
@@ -443,6 +444,32 @@ def _refine(event: _Event, window: str, lang: str) -> None:
             event.actor = min(named)[1]
     if "cut_off" in steps and any(o == "hung_up" for _, o in event.outcomes):
         event.outcomes.append((10**9, "hung_up"))
+
+
+_MEDIATOR = re.compile(r"\b(?:mediateur|mediatrice|mediation|ombudsman|mediator)\b")
+_AS_AGREED = re.compile(r"\b(?:comme (?:convenu|prevu|promis|annonce)|as (?:promised|agreed|scheduled|arranged))\b")
+_SENTENCE_STOP = re.compile(r"[.!?;]")
+# How far past its cue a contact's own words may name its channel or its mediator.
+CHANNEL_REACH = 60
+
+
+def _refine_channel(event: _Event, norm: str, end: int) -> None:
+    """The channel a contact's own words give when its cue gave none or a weaker one:
+    the rest of its clause ("I contacted them by phone"), the mediator it reached,
+    a company call told as the promised call back."""
+    stop = _SENTENCE_STOP.search(norm, event.cue_end, min(end, event.cue_end + CHANNEL_REACH))
+    after = norm[event.cue_end:stop.start() if stop else min(end, event.cue_end + CHANNEL_REACH)]
+    before = norm[max(0, event.cue_start - CHANNEL_REACH):event.cue_start]
+    before = re.split(r"[.!?;]", before)[-1]  # its sentence only
+    if (
+        event.channel in (None, "website", "letter", "email") and event.by == "customer"
+        and _MEDIATOR.search(before + norm[event.cue_start:event.cue_end] + after) and not negated(norm, event.cue_start)
+    ):
+        event.channel, event.actor = "mediator", "mediator"  # "j'ai saisi le médiateur … en ligne"
+    elif event.channel is None:
+        event.channel = channel_of(after)  # "I contacted them by phone"
+    if event.channel == "phone_agent" and event.by == "company" and _AS_AGREED.search(before + after):
+        event.channel = "callback"
 
 
 def _outcome(event: _Event) -> str | None:
