@@ -159,7 +159,8 @@ def _bulk(connection, table, rows: list[dict]) -> None:
     columns = list(rows[0])
     json_columns = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
     cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+    quoted = ", ".join(f'"{column}"' for column in columns)  # "row" is a keyword
+    with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([json.dumps(row[c], ensure_ascii=False) if c in json_columns and row[c] is not None else row[c] for c in columns])
 
@@ -199,7 +200,8 @@ def fill(url: str, templates: dict) -> None:
             for table in ("sources", "import_runs", "analyses", "record_facets", "record_meta", "cases"):
                 connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"))
     with engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        # VACUUM on PostgreSQL as autovacuum would: index-only scans need the visibility map.
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE"))
         counts = {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("testimonies", "analyses", "record_facets", "record_meta", "cases")}
     engine.dispose()
     print(f"store {url.split(':')[0]} filled in {time.perf_counter() - started:.0f} s: {counts}", flush=True)
@@ -351,31 +353,42 @@ def page_specs(theme: str) -> list[tuple[str, list[str]]]:
     ]
 
 
+PHASES = {
+    "first": "a selection never asked before (a different `date_from` before the first testimony each time): every figure computed",
+    "after write": "each request right after a survey answer was stored (the store changed)",
+    "warm": "the same pages again, the store unchanged",
+}
+
+
 def measure_pages(server: Server, writer) -> list[dict]:
-    """Each page cold (right after a write) then warm, one client."""
+    """Each page in each phase (PHASES), one client."""
     session = login(server.base)
     theme = re.search(r'href="/themes/([^"?]+)"', session.get(f"{server.base}/", timeout=120).text).group(1)
     out = []
+    fresh = (FIRST_DAY - timedelta(days=n) for n in range(1, 10**6))
     for name, paths in page_specs(theme):
         row: dict = {"page": name, "path": paths[0]}
-        for phase in ("cold", "warm"):
+        for phase in PHASES:
             times, errors = [], 0
-            count = max(8, REPEAT // 3) if phase == "cold" else REPEAT
+            count = REPEAT if phase == "warm" else max(8, REPEAT // 3)
             cpu_server, cpu_db = 0.0, 0.0
             for i in range(count):
-                if phase == "cold":
-                    writer()  # a survey answer: the store changed, cached aggregates are stale
+                path = paths[i % len(paths)]
+                if phase == "first":
+                    path += ("&" if "?" in path else "?") + f"date_from={next(fresh).isoformat()}"
+                elif phase == "after write":
+                    writer()
                 backends = pg_backends(server.url)
                 before = server.cpu(), process_cpu(backends)
                 started = time.perf_counter()
-                response = session.get(server.base + paths[i % len(paths)], timeout=120)
+                response = session.get(server.base + path, timeout=120)
                 times.append(1000 * (time.perf_counter() - started))
                 cpu_server += server.cpu() - before[0]
                 cpu_db += process_cpu(backends) - before[1]
                 errors += response.status_code != 200
             row[phase] = {"requests": count, "errors": errors, "p50": statistics.median(times), "p95": percentile(times, 0.95), "max": max(times),
                           "cpu_ms": 1000 * cpu_server / count, "db_cpu_ms": 1000 * cpu_db / count}  # fmt: skip
-        print(f"  {name}: cold p95 {row['cold']['p95']:.0f} ms, warm p95 {row['warm']['p95']:.0f} ms", flush=True)
+        print(f"  {name}: " + ", ".join(f"{phase} p95 {row[phase]['p95']:.0f} ms (CPU {row[phase]['cpu_ms']:.0f})" for phase in PHASES), flush=True)
         out.append(row)
     return out
 
@@ -496,24 +509,22 @@ def write_section(results: dict) -> None:
         f"**The store**: the first {results['templates']:,} distinct reviews of `reviews_fr_insurance/unlabeled.csv` imported and",
         "analysed by the real pipeline (`ecoute import`), then their stored rows (testimony, current analysis and record,",
         "dashboard facets, metadata, case) copied by bulk insert (COPY on PostgreSQL) with a copy number appended to the text",
-        f"(hence a new id) and a random date over 2024–2025 (fixed seed), up to {results['size']:,} testimonies; then `ANALYZE`.",
+        f"(hence a new id) and a random date over 2024–2025 (fixed seed), up to {results['size']:,} testimonies; then `ANALYZE` (`VACUUM ANALYZE` on PostgreSQL, as autovacuum would).",
         "Each run works on a fresh copy of the built store, served by a real `ecoute serve` on loopback.",
         "",
-        "**Pages**: one logged-in client (analyst session cookie), full HTML responses. *Cold*: each request right after a",
-        "survey answer was stored (the store changed, so no cached aggregate can serve it); *warm*: the same pages repeated.",
-        "Explorer requests rotate over pages, themes and ten search words.",
+        "**Pages**: one logged-in client (analyst session cookie), full HTML responses, in three phases: " + "; ".join(f"*{k}*: {v}" for k, v in PHASES.items()) + ".",
+        "Explorer requests rotate over pages, themes and ten search words. CPU: the server process's CPU time per request"
+        " (on PostgreSQL, + its backends').",
         "",
-        "| store | page | cold p50 | cold p95 | cold max | warm p50 | warm p95 | warm max | server CPU / request (cold, warm) | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| store | page | phase | p50 | p95 | max | CPU / request | errors |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for store in results["stores"]:
         for row in store["pages"]:
-            c, w = row["cold"], row["warm"]
-            db = f" + DB {c['db_cpu_ms']:.0f}, {w['db_cpu_ms']:.0f}" if store["store"] == "postgresql" else ""
-            lines.append(
-                f"| {store['store']} | {row['page']} | {c['p50']:.0f} ms | **{c['p95']:.0f} ms** | {c['max']:.0f} ms | {w['p50']:.0f} ms | **{w['p95']:.0f} ms** "
-                f"| {w['max']:.0f} ms | {c['cpu_ms']:.0f}, {w['cpu_ms']:.0f} ms{db} | {c['errors'] + w['errors']} |"
-            )
+            for phase in PHASES:
+                m = row[phase]
+                db = f" + {m['db_cpu_ms']:.0f}" if store["store"] == "postgresql" else ""
+                lines.append(f"| {store['store']} | {row['page']} | {phase} | {m['p50']:.0f} ms | **{m['p95']:.0f} ms** | {m['max']:.0f} ms | {m['cpu_ms']:.0f}{db} ms | {m['errors']} |")
     lines += [
         "",
         f"**Survey answers**: {USERS} locust clients on loopback for {SECONDS} s; each takes a token from the public survey",

@@ -8,16 +8,21 @@ store and arguments, tagged with the store's *version*: the newest analysis,
 survey answer and testimony (three lookups of an indexed maximum). Any
 analysis stored (an import, a re-analysis, an API write, a survey answer,
 ``ecoute batch``) or testimony added changes it, in this process or in
-another one, and every cached figure of that store is dropped.
+another one, and the figures cached before it are not served again (except,
+on a large store, a whole page's figures for a short while: see
+:func:`cached`).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import logging
 import threading
+import time
 import weakref
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import Engine, func, select
@@ -26,14 +31,33 @@ from ecoute.store.models import AnalysisRow, SurveyAnswer, TestimonyRow
 
 R = TypeVar("R")
 MAX_ENTRIES = 512  # per store: figures of many filter combinations, each a small dict
+STALE_FROM = 10_000  # analyses in the store: from there on a page's figures may be served one refresh old
+MAX_STALE = 60.0  # seconds: figures older than this are never served
 _STORES: weakref.WeakKeyDictionary[Engine, _StoreCache] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Entry:
+    version: tuple
+    value: Any
+    computed_at: float
 
 
 class _StoreCache:
     def __init__(self) -> None:
-        self.version: tuple | None = None
-        self.entries: OrderedDict[str, Any] = OrderedDict()
+        self.entries: OrderedDict[str, _Entry] = OrderedDict()
+        self.refreshing: set[str] = set()
+
+    def put(self, key: str, entry: _Entry) -> None:
+        with _LOCK:
+            current = self.entries.get(key)
+            if current is None or current.computed_at <= entry.computed_at:
+                self.entries[key] = entry
+                self.entries.move_to_end(key)
+            while len(self.entries) > MAX_ENTRIES:
+                self.entries.popitem(last=False)
 
 
 def store_version(engine: Engine) -> tuple:
@@ -47,9 +71,19 @@ def store_version(engine: Engine) -> tuple:
         return tuple(connection.execute(query).one())
 
 
-def cached(function: Callable[..., R]) -> Callable[..., R]:
+def cached(function: Callable[..., R] | None = None, *, stale: bool = False) -> Any:
     """Cache ``function(engine, *args, **kwargs)`` per store and arguments
-    (their ``repr``) until the store's version changes."""
+    (their ``repr``) until the store's version changes.
+
+    With ``stale=True`` (a whole page's figures, hundreds of milliseconds on
+    a large store), a store of ``STALE_FROM`` analyses or more gets the
+    figures computed before its last change, if they are less than
+    ``MAX_STALE`` seconds old, while one background thread computes the new
+    ones: a dashboard read while answers keep arriving does not pay the whole
+    computation each time, and lags by one refresh at most. Smaller stores
+    always get fresh figures."""
+    if function is None:
+        return functools.partial(cached, stale=stale)
 
     @functools.wraps(function)
     def wrapper(engine: Engine, *args: Any, **kwargs: Any) -> R:
@@ -59,22 +93,36 @@ def cached(function: Callable[..., R]) -> Callable[..., R]:
             store = _STORES.get(engine)
             if store is None:
                 store = _STORES[engine] = _StoreCache()
-            if store.version != version:
-                store.version = version
-                store.entries.clear()
-            elif key in store.entries:
+            entry = store.entries.get(key)
+            if entry is not None:
                 store.entries.move_to_end(key)
-                return copy.deepcopy(store.entries[key])  # callers may change what they get
+                usable = entry.version == version or (
+                    stale and (version[0] or 0) >= STALE_FROM and time.monotonic() - entry.computed_at < MAX_STALE
+                )
+                if usable and entry.version != version and key not in store.refreshing:
+                    store.refreshing.add(key)
+                    threading.Thread(target=_refresh, args=(store, key, function, engine, args, kwargs), daemon=True).start()
+                if usable:
+                    return copy.deepcopy(entry.value)  # callers may change what they get
+        started = time.monotonic()
         value = function(engine, *args, **kwargs)
-        with _LOCK:
-            if store.version == version:
-                store.entries[key] = value
-                while len(store.entries) > MAX_ENTRIES:
-                    store.entries.popitem(last=False)
+        store.put(key, _Entry(version, value, started))
         return copy.deepcopy(value)
 
     wrapper.uncached = function  # type: ignore[attr-defined]
     return wrapper
+
+
+def _refresh(store: _StoreCache, key: str, function: Callable, engine: Engine, args: tuple, kwargs: dict) -> None:
+    try:
+        started = time.monotonic()
+        version = store_version(engine)
+        store.put(key, _Entry(version, function(engine, *args, **kwargs), started))
+    except Exception:  # noqa: BLE001 - the next request computes them itself
+        log.exception("refreshing cached figures failed")
+    finally:
+        with _LOCK:
+            store.refreshing.discard(key)
 
 
 def clear(engine: Engine | None = None) -> None:

@@ -134,6 +134,12 @@ def effort_distribution(engine: Engine, filters: Filters) -> list[dict[str, int]
 
 
 def overview(engine: Engine, filters: Filters) -> dict[str, Any]:
+    """The overview's figures; the cases are counted afresh (they change without a new analysis)."""
+    return {**_overview_figures(engine, filters), "cases": cases_summary(engine)}
+
+
+@cached(stale=True)
+def _overview_figures(engine: Engine, filters: Filters) -> dict[str, Any]:
     volume = volume_by_month(engine, filters)
     themes = facet_counts(engine, filters, "theme", 10)
     trends = theme_trends(engine, filters, [t["code"] for t in themes[:6]])
@@ -145,7 +151,6 @@ def overview(engine: Engine, filters: Filters) -> dict[str, Any]:
         "movers": movers(volume, trends),
         "effort": effort_distribution(engine, filters),
         "scores": surveys.scores(engine, date_from=filters.date_from, date_to=filters.date_to),
-        "cases": cases_summary(engine),
     }
 
 
@@ -177,6 +182,16 @@ def case_of(engine: Engine, testimony_id: str, lang: str = "fr") -> dict[str, An
     return summary(row, lang) if row is not None else None
 
 
+@cached(stale=True)
+def choices(engine: Engine) -> dict[str, list[str]]:
+    """What the filter forms offer: theme codes, source kinds and metadata keys in use."""
+    return {
+        "themes": [row["code"] for row in facet_counts(engine, Filters(), "theme", 100)],
+        "sources": [row["value"] for row in shares_by_source(engine, Filters())],
+        "meta_keys": meta_keys(engine),
+    }
+
+
 @cached
 def meta_keys(engine: Engine, limit: int = 30) -> list[str]:
     """Metadata keys present on analysed testimonies, most used first."""
@@ -203,6 +218,7 @@ def shares_by_source(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
     return [{"value": kind or "?", "count": n} for kind, n in rows]
 
 
+@cached(stale=True)
 def theme(engine: Engine, filters: Filters, code: str) -> dict[str, Any]:
     """One theme: trend, share of all testimonies per month, shares by source and
     metadata, root causes and emotions of its testimonies."""

@@ -30,12 +30,7 @@ def _filters(request: Request) -> explorer.Filters:
 
 def _choices(engine) -> dict:
     """What the filter form offers."""
-    return {
-        "themes": [row["code"] for row in dashboards.facet_counts(engine, explorer.Filters(), "theme", 100)],
-        "sources": [row["value"] for row in dashboards.shares_by_source(engine, explorer.Filters())],
-        "meta_keys": dashboards.meta_keys(engine),
-        "languages": LANGUAGE_CHOICES,
-    }
+    return {**dashboards.choices(engine), "languages": LANGUAGE_CHOICES}
 
 
 @router.get("/")
