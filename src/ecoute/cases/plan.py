@@ -92,10 +92,8 @@ class Sql:
 
     def iso_moment(self, moment: str) -> str:
         """A UTC moment as ``datetime.isoformat()`` writes it (microseconds only when there are some)."""
-        if self.postgres:
-            utc = f"({moment} AT TIME ZONE 'UTC')"
-            return (f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24\\:MI\\:SS') || CASE WHEN date_trunc('second', {moment}) = {moment} THEN '' "
-                    f"ELSE to_char({utc}, '.US') END || '+00\\:00'")  # fmt: skip
+        if self.postgres:  # ".000000" can only be the microseconds
+            return f"replace(to_char({moment} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24\\:MI\\:SS.US'), '.000000', '') || '+00\\:00'"
         # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff" in SQLite
         return (f"substr({moment}, 1, 10) || 'T' || substr({moment}, 12, 8) || CASE WHEN substr({moment}, 20) IN ('', '.000000') THEN '' "
                 f"ELSE substr({moment}, 20, 7) END || '+00\\:00'")  # fmt: skip
@@ -123,9 +121,11 @@ def _level_dates(sql: Sql, steps: Ladder, complaint: str, answered: str) -> list
 def _by_sector(sql: Sql, sector: str, build) -> str:
     """``CASE sector …`` of ``build(ladder)`` for each known sector (an unknown one takes the default's, as :func:`ladder.ladder_for`)."""
     default, ladders = load_ladders()
-    branches = [f"WHEN {sql.const(name)} THEN {build(steps)}" for name, steps in ladders.items() if name != default]
-    fallback = build(ladders[default])
-    return f"(CASE {sector} {' '.join(branches)} ELSE {fallback} END)" if branches else fallback
+    if len(ladders) == 1:
+        return build(ladders[default])
+    # the default sector first: most cases are in it, and CASE stops at the first match
+    branches = [f"WHEN {sql.const(name)} THEN {build(steps)}" for name, steps in sorted(ladders.items(), key=lambda item: item[0] != default)]
+    return f"(CASE {sector} {' '.join(branches)} ELSE {build(ladders[default])} END)"
 
 
 def reached_sql(sql: Sql, c: str, today: str) -> str:
