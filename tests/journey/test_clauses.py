@@ -51,3 +51,20 @@ def test_the_shipped_model_loads_and_reads_contacts():
     assert model is not None and model.ecoute_meta["splits"] == ["train", "dev"]
     scores = model.predict_proba(["j'ai relance l'assureur par telephone", "la voiture est tombee en panne"])[:, 1]
     assert scores[0] >= THRESHOLD > scores[1]
+
+
+def test_the_training_tool_takes_its_splits_explicitly_and_refuses_the_holdout():
+    import argparse
+    import importlib.util
+    from pathlib import Path
+
+    import pytest
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "train_journey_clauses.py"
+    spec = importlib.util.spec_from_file_location("train_journey_clauses", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.parse_splits("train, dev") == ("train", "dev")
+    for bad in ("train,holdout", " , "):
+        with pytest.raises(argparse.ArgumentTypeError):
+            tool.parse_splits(bad)

@@ -82,3 +82,32 @@ def test_a_long_story_costs_more_than_a_quick_fix():
     assert quick["basis"] == long["basis"] == "journey"
     assert long["score"] >= quick["score"] + 2
     assert normalise(fold("É’\n")) == "e' "
+
+
+def test_the_stretch_a_story_states_counts_but_tenure_does_not():
+    from ecoute.journey.effort import stated_days
+
+    assert stated_days("cela fait 8 mois que j'attends") == 240
+    assert stated_days("client depuis 10 ans, je n'ai jamais eu de souci") == 0
+    assert stated_days("it took them three weeks to answer") == 21
+
+
+def test_the_effort_weights_file_must_keep_every_weight_positive(tmp_path, monkeypatch):
+    import pytest
+
+    from ecoute.errors import BadDataFile
+    from ecoute.journey import effort as module
+
+    weights = dict(module.load_weights())
+    assert set(weights) == set(module.CAPS) and all(w >= 0 for w in weights.values())
+    bad = tmp_path / "ecoute_data"
+    (bad / "journey").mkdir(parents=True)
+    lines = "\n".join(f"  {k}: {-1 if k == 'contacts' else v}" for k, v in weights.items())
+    (bad / "journey" / "effort_weights.yaml").write_text("weights:\n" + lines + "\n", encoding="utf-8")
+    monkeypatch.setattr(module.resources, "files", lambda _package: bad)
+    module.load_weights.cache_clear()
+    try:
+        with pytest.raises(BadDataFile, match="contacts"):
+            module.load_weights()
+    finally:
+        module.load_weights.cache_clear()

@@ -148,3 +148,48 @@ def test_a_letter_heading_is_not_a_step_of_the_story():
     text = "Grenoble, le 9 novembre 2024\n\nDébut septembre, je passe à la boutique. Le 23 septembre, j'appelle."
     journey = extract(text, "fr", date(2024, 11, 9), bounded=False)
     assert [e["when"] for e in journey["events"]] == ["2024-09-01", "2024-09-23"]
+
+
+# What the train split (eval/journey, 30 new narratives) showed the cues missed.
+
+
+def test_tries_told_with_a_count_are_that_many_calls():
+    events = _journey("J'ai tenté de vous joindre à 3 reprises dans la matinée du 15 avril.")["events"]
+    assert [e["channel"] for e in events] == ["phone_agent"] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "À chaque fois que je veux les contacter, j'ai au moins 10 minutes d'attente.",
+        "La prochaine fois j'irai en boutique.",
+        "Personne ne m'a contacté depuis.",
+    ],
+)
+def test_habits_plans_and_negated_contacts_are_not_events(text):
+    assert _journey(text)["events"] == []
+
+
+def test_a_stretch_of_days_is_not_a_count_of_contacts():
+    events = _journey("Cela fait 15 jours que votre service client me balade d'excuses en excuses.")["events"]
+    assert len(events) == 1
+
+
+def test_a_named_adviser_telling_something_is_a_contact():
+    events = _journey("Mon dossier traîne. Une conseillère me dit que la fibre arrive en août.")["events"]
+    assert len(events) == 1 and events[0]["actor"] == "agent"
+
+
+def test_the_channel_named_right_after_a_contact_is_its_channel():
+    assert _channels("J'ai écrit à leur PDG (Lettre recommandée), aucune réponse.") == ["letter"]
+    assert _channels("I contacted them by phone on Monday.", "en") == ["phone_agent"]
+
+
+def test_a_call_back_as_agreed_is_the_callback():
+    text = "Le 3 mars j'appelle, on me promet un rappel. Le 5 mars, le conseiller m'appelle comme convenu."
+    assert _channels(text)[-1] == "callback"
+
+
+def test_the_mediator_reached_online_is_the_mediator():
+    text = "Le 2 mai j'envoie une réclamation. Le 3 juillet, j'ai saisi le médiateur en ligne."
+    assert _channels(text)[-1] == "mediator"

@@ -103,6 +103,9 @@ def _sentence_starts(text: str) -> list[int]:
     return starts
 
 
+_NEGATED_SUBJECT = re.compile(r"(?:ne|n'|personne|rien|nobody|no one|none)\b")
+
+
 def _blocked(norm: str, start: int, cue: Cue, lex: Lexicon) -> bool:
     """A contact cue after a negation, an obligation or a hypothesis in its clause;
     a noun cue also after reported instructions ("on m'a dit d'envoyer … en recommandé")."""
@@ -110,6 +113,8 @@ def _blocked(norm: str, start: int, cue: Cue, lex: Lexicon) -> bool:
     prefix = norm[clause_start:start]
     if lex.blockers is not None and lex.blockers.search(prefix):
         return True
+    if _NEGATED_SUBJECT.match(norm, start):
+        return True  # a cue whose first word is free: "personne ne m'a contacté", "nobody has called me"
     noun = float(cue.attrs.get("strength", 1)) < 1
     return noun and lex.noun_blockers is not None and bool(lex.noun_blockers.search(prefix.rsplit(",", 1)[-1]))
 
@@ -118,7 +123,7 @@ _COUNT = re.compile(r"\W*(?:[a-z']+\s+){0,4}?(?:(?P<n>\d{1,2}|deux|trois|quatre|
 _COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
                 "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "plusieurs": 2,
                 "twice": 2, "thrice": 3}  # fmt: skip
-_COUNTED_NOUN = re.compile(r"(?:[a-z']+ ){0,2}?(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|two|three|four|five|six|seven|eight|nine|ten) (?:[a-z-]+ )?[a-z-]+s\b")
+_COUNTED_NOUN = re.compile(r"(?:[a-z']+ ){0,2}?(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|two|three|four|five|six|seven|eight|nine|ten) (?!(?:jours|semaines|mois|ans|annees|heures|minutes|days|weeks|months|years|hours)\b)(?:[a-z-]+ )?[a-z-]+s\b")
 MAX_REPEAT = 10
 
 
