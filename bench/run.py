@@ -281,3 +281,4 @@ if __name__ == "__main__":
     batch_main()
     load_main()
     __import__("cases").main()  # bench/cases.py: the case scheduler's sweep and the case page (issue 7)
+    __import__("web").main()  # bench/web.py: pages and survey answers at 100,000 testimonies (issue 6)
