@@ -43,6 +43,18 @@ class PhraseIndex:
         # starts with a letter the engine can check at once.
         parts = ([f"{self._WORD_START}(?:{'|'.join(at_word)})"] if at_word else []) + elsewhere
         self.pattern = re.compile("|".join(parts)) if parts else None
+        self._tried: dict[str, list[tuple[int, str]]] = {}
+
+    def _candidates(self, first: str) -> list[tuple[int, str]]:
+        """The phrases that may match where a text has ``first``, longest
+        first: those starting with it, then those starting otherwise; sorted
+        once per letter."""
+        found = self._tried.get(first)
+        if found is None:
+            found = self._tried[first] = sorted(
+                self._by_first.get(first, []) + self._by_first.get("", []), key=lambda c: -len(self.phrases[c[0]])
+            )
+        return found
 
     def finditer(self, folded: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, int]]:
         """``(phrase_index, start, end)`` of each match, left to right, not overlapping."""
@@ -50,8 +62,7 @@ class PhraseIndex:
             return
         end = len(folded) if end is None else end
         for match in self.pattern.finditer(folded, start, end):
-            candidates = self._by_first.get(folded[match.start()], []) + self._by_first.get("", [])
-            for k, regex in sorted(candidates, key=lambda c: -len(self.phrases[c[0]])):
+            for k, regex in self._candidates(folded[match.start()]):
                 found = compiled(regex).match(folded, match.start(), end)  # compiled on first need
                 if found and found.end() == match.end():
                     yield k, match.start(), match.end()

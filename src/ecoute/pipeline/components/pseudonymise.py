@@ -16,9 +16,9 @@ from collections import defaultdict
 from functools import lru_cache
 
 from ecoute.pipeline.core import Component, Item, component
-from ecoute.pipeline.resources import spacy_ner
+from ecoute.pipeline.resources import TRAINED, spacy_ner
 from ecoute.privacy.engine import Protector
-from ecoute.privacy.lexicon import first_names, never_person_words
+from ecoute.privacy.lexicon import common_words, first_names, never_person_words
 
 log = logging.getLogger(__name__)
 _CAPITALISED = re.compile(r"(?<![.!?…\n]\s)(?<![.!?…\n])(?<!^)\b([A-ZÉÈÊÀÂÎÔÛÇ][a-zéèêàâîôûçëïü'’\-]+)", re.MULTILINE)
@@ -59,6 +59,13 @@ class Pseudonymiser(Component):
         if self.mode == "off":
             log.warning("privacy mode is OFF: personal data is stored and shown as written (ECOUTE_PRIVACY=off)")
         self.protector = Protector(self.mode, settings.account_patterns)
+        if self.mode != "off":
+            # Loaded now rather than on the first French text: the NER (shared
+            # with the sentence splitter) and the word forms that tell a word
+            # in capitals from a name.
+            for language in TRAINED:
+                spacy_ner(language)
+            common_words()
 
     def run(self, items: list[Item]) -> None:
         docs = self._ner_docs(items)

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 
 from ecoute.pipeline.core import Component, Item, component
-from ecoute.pipeline.resources import spacy_for
+from ecoute.pipeline.resources import TRAINED, spacy_for
 
 _LINE_BREAK = re.compile(r"\n\s*")
 
@@ -41,6 +41,10 @@ class SentenceSplitter(Component):
     Runs after ``language``; keeps the spaCy ``Doc`` in ``item.shared["doc"]``
     for later components.
     """
+
+    def warm_up(self) -> None:
+        for language in TRAINED:  # the trained models load now; blank ones (cheap) on first use
+            spacy_for(language)
 
     def run(self, items: list[Item]) -> None:
         by_language: dict[str | None, list[Item]] = defaultdict(list)
