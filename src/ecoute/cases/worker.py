@@ -63,31 +63,37 @@ def sweep(engine: Engine, config: CasesConfig | None = None, batch: int = BATCH,
     now = clock.now()
     compiled = plan.statements(engine.dialect.name, config)
     connections = 1 if engine.dialect.name != "postgresql" else max(1, connections or SWEEP_CONNECTIONS)
-    if connections == 1:
-        return _sweep_on(engine, compiled, now, batch)
+    first = _batch(engine, compiled, now, 0, batch)
+    if first.picked < batch:  # most rounds: one batch held all that was due, no need for a second connection
+        return first.escalated, first.overdue
     with ThreadPoolExecutor(connections, thread_name_prefix="ecoute-sweep") as pool:
-        counts = list(pool.map(lambda _: _sweep_on(engine, compiled, now, batch), range(connections)))
-    return sum(c[0] for c in counts), sum(c[1] for c in counts)
+        counts = list(pool.map(lambda _: _sweep_on(engine, compiled, now, batch, first.last), range(connections)))
+    return first.escalated + sum(c[0] for c in counts), first.overdue + sum(c[1] for c in counts)
 
 
-def _sweep_on(engine: Engine, compiled, now, batch: int) -> tuple[int, int]:
-    """Batches on one connection, in id order, until no due case is left."""
-    escalated = overdue = last = 0
+def _sweep_on(engine: Engine, compiled, now, batch: int, last: int) -> tuple[int, int]:
+    """Batches on one connection, in id order after ``last``, until no due case is left."""
+    escalated = overdue = 0
     while True:
-        with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                # A batch lost in a crash is redone by the next sweep (nothing was sent yet): no need to wait for the disk.
-                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-                # The batch statement's estimated cost starts JIT compilation, which costs more than it saves here
-                # (0.3 s of server CPU per batch); its sorts of a batch's events fit in memory.
-                connection.exec_driver_sql("SET LOCAL jit TO OFF")
-                connection.exec_driver_sql("SET LOCAL work_mem TO '32MB'")
-            else:  # take the write lock before reading: nothing an agent writes meanwhile is overwritten
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-            done = plan.run_batch(connection, compiled, now=now, actor=WORKER_ACTOR, last=last, size=batch)
+        done = _batch(engine, compiled, now, last, batch)
         if not done.picked:
             return escalated, overdue
         escalated, overdue, last = escalated + done.escalated, overdue + done.overdue, done.last
+
+
+def _batch(engine: Engine, compiled, now, last: int, batch: int) -> plan.Batch:
+    """One batch, in its own transaction."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # A batch lost in a crash is redone by the next sweep (nothing was sent yet): no need to wait for the disk.
+            connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            # The batch statement's estimated cost starts JIT compilation, which costs more than it saves here
+            # (0.3 s of server CPU per batch); its sorts of a batch's events fit in memory.
+            connection.exec_driver_sql("SET LOCAL jit TO OFF")
+            connection.exec_driver_sql("SET LOCAL work_mem TO '32MB'")
+        else:  # take the write lock before reading: nothing an agent writes meanwhile is overwritten
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return plan.run_batch(connection, compiled, now=now, actor=WORKER_ACTOR, last=last, size=batch)
 
 
 # --- the single-worker lock (SQLite) -------------------------------------------------------------
