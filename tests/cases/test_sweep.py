@@ -121,7 +121,7 @@ def _state(engine) -> dict[int, tuple]:
 
 
 @pytest.mark.parametrize("batch", [7, 10000])
-def test_the_sweep_does_what_the_ladder_says_for_every_case(engine, cases_file, batch):
+def test_the_sweep_does_what_the_ladder_says_for_every_case(engine, cases_file, batch, monkeypatch):
     cases_file(CONFIG)
     config = load_cases_config()
     _insert(engine, _cases(seed=batch, count=150))
@@ -129,8 +129,17 @@ def test_the_sweep_does_what_the_ladder_says_for_every_case(engine, cases_file, 
         before = connection.execute(select(CaseRow)).all()
     expected = {case.id: _reference(case, config, NOW) for case in before}
     clock.set_time(NOW)
+    real, picked = plan.run_batch, []
+
+    def counting(*args, **kwargs):
+        done = real(*args, **kwargs)
+        picked.append(done.picked)
+        return done
+
+    monkeypatch.setattr(plan, "run_batch", counting)
     escalated, overdue = worker.sweep(engine, config, batch=batch)
     assert _state(engine) == expected
+    assert max(picked) <= batch and (len(picked) > 10 if batch == 7 else len(picked) == 1)  # a transaction never holds more than a batch
     assert escalated == sum(1 for _, events, _ in expected.values() if any(kind == "escalated" for kind, *_ in events)) > 10
     assert overdue == sum(1 for _, events, _ in expected.values() if any(kind == "overdue" for kind, *_ in events)) > 10
     assert any(kind == "team" for _, events, _ in expected.values() for kind, *_ in events)  # ladder_teams were exercised
