@@ -193,3 +193,10 @@ def test_a_call_back_as_agreed_is_the_callback():
 def test_the_mediator_reached_online_is_the_mediator():
     text = "Le 2 mai j'envoie une réclamation. Le 3 juillet, j'ai saisi le médiateur en ligne."
     assert _channels(text)[-1] == "mediator"
+
+
+def test_a_resolution_promised_or_left_open_is_not_a_resolution():
+    promised = "I called on Monday. She said she would follow up in a few weeks once she resolved the issue."
+    assert _journey(promised, "en")["resolved"] is not True
+    still_open = "I called the airline and they refunded the tickets. The compensation claim is still open."
+    assert _journey(still_open, "en")["resolved"] is False

@@ -202,12 +202,15 @@ def find_cues(norm: str, lex: Lexicon) -> Found:
         steps=steps,
         outcomes=_labelled(lex.outcomes, "outcome"),
         dead_ends=_labelled(lex.dead_ends, "dead_end"),
-        resolved=[(s, e) for s, e in _spans(lex.resolved, norm) if not negated(norm, s)],
+        resolved=[(s, e) for s, e in _spans(lex.resolved, norm) if not negated(norm, s) and not _UNREAL.search(norm, max(0, s - 30), s)],
         unresolved=_spans(lex.unresolved, norm),
         repeat=_spans(lex.repeat_yourself, norm),
     )
 
 
+# A resolution told as a plan or a condition ("once she resolved the issue", "il devait
+# régler le problème") has not happened.
+_UNREAL = re.compile(r"\b(?:once|would|will|going to|when|if|until|hoped|promised|pour|afin de|une fois que|quand|si|devait|devrait|doit|va|allait)\b[^.;:!?]{0,20}$")
 _NEGATION_BEFORE = re.compile(r"(?:\bne\b|\bn'|\bpas\b|\bjamais\b|\bnot\b|n't\b|\bnever\b|\bno\b|\bsans\b|\bwithout\b|\bpossibilite\b|\bpossibilite technique\b)[^.;:!?]{0,30}$")
 
 
