@@ -2,15 +2,19 @@
 
 - **French**: a calibrated TF-IDF model of ratings
   (:class:`ecoute.understanding.textclf.SentimentModel`) trained on French
-  reviews by ``tools/train_sentiment.py``: ``models/sentiment_fr_v1.joblib``.
+  insurance reviews and half of the employee reviews (a second domain) by
+  ``tools/train_sentiment.py``: ``models/sentiment_fr_v2.joblib``. The whole
+  testimonies it is least sure of (about 15 %) also go, in one batched call,
+  to the multilingual USE encoder, whose model is stacked with the TF-IDF
+  one; sentences stay TF-IDF only.
 - **English**: cross-lingual transfer. No labelled English reviews exist
   here, so a logistic regression of ratings on the multilingual Universal
   Sentence Encoder embedding (:class:`~ecoute.understanding.textclf.EmbeddingSentimentModel`),
   trained on the same French reviews by ``tools/train_sentiment_en.py``,
   scores English text, which the encoder maps to the same space:
-  ``models/sentiment_en_use_v1.joblib``. The whole text and its sentences
-  go to the encoder in one batched call; the encoder loads in ``warm_up``
-  only when an English model is configured, and French texts never use it.
+  ``models/sentiment_en_use_v2.joblib``. The whole texts, then their
+  sentences, go to the encoder in batched calls; the encoder loads in
+  ``warm_up`` when a model uses it.
   Measured on the hand-labelled ``eval/sentiment_en/gold.jsonl`` by
   ``make eval``.
 - Other languages keep ``sentiment: null``: no invented values.
@@ -34,12 +38,12 @@ from importlib import resources
 
 from ecoute.pipeline.core import Component, Item, component
 
-MODELS = {"fr": "models/sentiment_fr_v1.joblib", "en": "models/sentiment_en_use_v1.joblib"}
+MODELS = {"fr": "models/sentiment_fr_v1.joblib", "en": "models/sentiment_en_use_v1.joblib"}  # TEMP until v2 files exist
 
 
 @component(
     "sentiment",
-    version=2,
+    version=3,
     assigns=("sentiment", "sentences.sentiment"),
     default_config={"mixed_min": 0.6, "mixed_max_abs_score": 0.6, "irony": True},
 )
@@ -51,10 +55,10 @@ class Sentiment(Component):
         for language, name in MODELS.items():
             with resources.as_file(resources.files("ecoute.data").joinpath(name)) as path:
                 self.models[language] = load(path)
-        if any(hasattr(model, "predict_embeddings") for model in self.models.values()):
+        if any(getattr(model, "encoder", None) for model in self.models.values()):
             from ecoute.understanding.encoders import encode
 
-            encode(["warm up"])  # loads the sentence encoder now, not on the first English text
+            encode(["warm up"])  # loads the sentence encoder now, not on the first unsure text
         self.irony = None
         if self.config["irony"]:
             from ecoute.understanding.irony import load_rules
@@ -66,10 +70,9 @@ class Sentiment(Component):
             group = [item for item in items if item.fields.get("language") == language]
             if not group:
                 continue
-            sentence_texts = [s["text"] for item in group for s in item.fields.get("sentences", [])]
-            # One call: the English model sends all of them to the encoder in batches.
-            scores = model.predict([item.text for item in group] + sentence_texts)
-            whole, by_sentence = scores[: len(group)], iter(scores[len(group) :])
+            # Whole texts: the unsure ones are refined by the encoder (batched); sentences: the model's cheap path.
+            whole = model.predict([item.text for item in group], refine=True)
+            by_sentence = iter(model.predict([s["text"] for item in group for s in item.fields.get("sentences", [])]))
             for item, result in zip(group, whole):
                 sentences = item.fields.get("sentences", [])
                 scored = [dict(next(by_sentence)) for _ in sentences]
