@@ -200,9 +200,9 @@ def find_cues(norm: str, lex: Lexicon) -> Found:
     return Found(
         contacts=contacts,
         steps=steps,
-        outcomes=_labelled(lex.outcomes, "outcome"),
+        outcomes=[(s, e, v) for s, e, v in _labelled(lex.outcomes, "outcome") if not (v == "resolved" and _unreal(norm, s))],
         dead_ends=_labelled(lex.dead_ends, "dead_end"),
-        resolved=[(s, e) for s, e in _spans(lex.resolved, norm) if not negated(norm, s) and not _UNREAL.search(norm, max(0, s - 30), s)],
+        resolved=[(s, e) for s, e in _spans(lex.resolved, norm) if not negated(norm, s) and not _unreal(norm, s)],
         unresolved=_spans(lex.unresolved, norm),
         repeat=_spans(lex.repeat_yourself, norm),
     )
@@ -211,6 +211,10 @@ def find_cues(norm: str, lex: Lexicon) -> Found:
 # A resolution told as a plan or a condition ("once she resolved the issue", "il devait
 # régler le problème") has not happened.
 _UNREAL = re.compile(r"\b(?:once|would|will|going to|when|if|until|hoped|promised|pour|afin de|une fois que|quand|si|devait|devrait|doit|va|allait)\b[^.;:!?]{0,20}$")
+def _unreal(norm: str, start: int) -> bool:
+    return bool(_UNREAL.search(norm, max(0, start - 30), start))
+
+
 _NEGATION_BEFORE = re.compile(r"(?:\bne\b|\bn'|\bpas\b|\bjamais\b|\bnot\b|n't\b|\bnever\b|\bno\b|\bsans\b|\bwithout\b|\bpossibilite\b|\bpossibilite technique\b)[^.;:!?]{0,30}$")
 
 
