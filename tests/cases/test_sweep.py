@@ -244,3 +244,39 @@ def test_names_from_the_operators_ladder_are_data_not_sql(engine, tmp_path):
         assert (event.detail["from"], event.detail["to"], event.detail["because"]) == ("accueil d'abord: :now", "service' ; DROP TABLE cases; --", "deadline")
     finally:
         load_ladders.cache_clear()
+
+
+@pytest.mark.postgres
+def test_an_agent_adds_a_note_while_a_batch_holds_the_case(pg_engine, postgres_url):
+    """The batch locks its cases as an update does (FOR NO KEY UPDATE), not
+    FOR UPDATE: a note, whose foreign key only needs the case to exist, is
+    not held up until the batch commits."""
+    from ecoute.cases.service import add_note
+    from ecoute.store.db import open_store
+
+    _insert(pg_engine, [{**_cases(seed=4, count=1)[0], "status": "new", "overdue_notified_at": None, "due_at": NOW - timedelta(hours=1)}])
+    clock.set_time(NOW)
+    with pg_engine.connect() as connection:
+        case_id = connection.scalar(select(CaseRow.id))
+    holding, release, real = threading.Event(), threading.Event(), plan.run_batch
+
+    def hold(*args, **kwargs):
+        done = real(*args, **kwargs)
+        holding.set()
+        release.wait(30)  # the batch's transaction stays open meanwhile
+        return done
+
+    plan.run_batch = hold
+    try:
+        sweeping = threading.Thread(target=worker.sweep, args=(pg_engine,))
+        sweeping.start()
+        assert holding.wait(30)
+        impatient = open_store(f"{postgres_url}%20-clock_timeout%3D5000")  # fails instead of waiting for the batch
+        add_note(impatient, case_id, "alice", "Client rappelé.")
+    finally:
+        release.set()
+        plan.run_batch = real
+        sweeping.join(30)
+    with pg_engine.connect() as connection:
+        kinds = set(connection.scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case_id)))
+    assert {"note", "overdue"} <= kinds

@@ -177,7 +177,8 @@ def team_sql(sql: Sql, config: CasesConfig, name: str) -> str:
 
 def _plan_select(sql: Sql, config: CasesConfig) -> str:
     """The due open cases of the batch and what changes for each (the plan's columns)."""
-    lock = " FOR UPDATE SKIP LOCKED" if sql.postgres else ""
+    # NO KEY UPDATE: what the update itself takes; an agent adding a note (a foreign-key check) need not wait for the batch
+    lock = " FOR NO KEY UPDATE SKIP LOCKED" if sql.postgres else ""
     statuses = ", ".join(sql.const(status) for status in OPEN)
     picked = (
         "SELECT id, version, sector, level, team, complaint_on, answered_on, mediator_from, next_escalation_on, overdue_notified_at, "

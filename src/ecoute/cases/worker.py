@@ -1,9 +1,9 @@
 """The scheduler: escalates the cases whose ladder date has come, marks the
 cases past their SLA, then sends the due notifications.
 
-Several workers may run at once on PostgreSQL: each takes its cases and its
-notifications with ``SELECT … FOR UPDATE SKIP LOCKED``, so a case is
-escalated once and a notification sent once. SQLite has no row locks: a
+Several workers may run at once on PostgreSQL: each takes its cases (``FOR
+NO KEY UPDATE SKIP LOCKED``) and its notifications (``FOR UPDATE SKIP
+LOCKED``) so that a case is escalated once and a notification sent once. SQLite has no row locks: a
 round takes the store's ``scheduler`` lock first (a row of
 ``worker_locks`` with an expiry), and a second worker waits for its turn.
 """
