@@ -39,7 +39,10 @@ def test_a_record_that_hangs_is_set_aside_and_the_batch_goes_on():
     for failed in (results[1], results[3]):
         assert isinstance(failed, RecordTimeLimit) and isinstance(failed, ComponentFailed)
         assert failed.code == "ECO402" and failed.params["name"] == "test_slow_on_hang"
-    assert elapsed < 2 + 1 + 1  # the batch budget (0.5 s a record) once, then 0.5 s for each
+    # Without the limit this call never returns. The budget is 0.5 s a record for the batch, then 0.5 s
+    # for each record retried alone: about 4 s of wall clock, far more on a loaded machine; a limit that
+    # was not enforced per record would loop forever, one that restarted whole batches would multiply it.
+    assert elapsed < 30
 
 
 def test_the_limit_comes_from_the_setting(monkeypatch):
