@@ -63,14 +63,17 @@ def test_a_small_store_never_gets_stale_page_figures(engine):
 
 def test_a_large_store_gets_the_previous_figures_while_they_are_refreshed(engine, monkeypatch):
     monkeypatch.setattr(cache, "STALE_FROM", 0)
+    monkeypatch.setattr(cache, "REFRESH_EVERY", 1.0)
     assert page(engine, "a")["n"] == 0
     _add(engine, 1)
     assert page(engine, "a")["n"] == 0  # served at once, refreshed in the background
+    _add(engine, 2)
+    assert page(engine, "a")["n"] == 0  # one refresh at a time
     deadline = time.monotonic() + 10
-    while page(engine, "a")["n"] != 1 and time.monotonic() < deadline:
+    while page(engine, "a")["n"] != 2 and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert page(engine, "a")["n"] == 1
-    assert len(calls) == 2  # the first computation and one refresh
+    assert page(engine, "a")["n"] == 2
+    assert len(calls) == 2  # the first computation and one refresh, REFRESH_EVERY after it
 
 
 def test_figures_older_than_max_stale_are_never_served(engine, monkeypatch):

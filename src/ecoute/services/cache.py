@@ -33,6 +33,7 @@ R = TypeVar("R")
 MAX_ENTRIES = 512  # per store: figures of many filter combinations, each a small dict
 STALE_FROM = 10_000  # analyses in the store: from there on a page's figures may be served one refresh old
 MAX_STALE = 60.0  # seconds: figures older than this are never served
+REFRESH_EVERY = 5.0  # seconds: a large store's page figures are recomputed at most this often while writes go on
 _STORES: weakref.WeakKeyDictionary[Engine, _StoreCache] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 log = logging.getLogger(__name__)
@@ -79,9 +80,10 @@ def cached(function: Callable[..., R] | None = None, *, stale: bool = False) -> 
     a large store), a store of ``STALE_FROM`` analyses or more gets the
     figures computed before its last change, if they are less than
     ``MAX_STALE`` seconds old, while one background thread computes the new
-    ones: a dashboard read while answers keep arriving does not pay the whole
-    computation each time, and lags by one refresh at most. Smaller stores
-    always get fresh figures."""
+    ones once they are ``REFRESH_EVERY`` seconds old: a dashboard read while
+    answers keep arriving neither pays the whole computation nor makes the
+    server recompute it after every answer, and lags by a few seconds at
+    most. Smaller stores always get fresh figures."""
     if function is None:
         return functools.partial(cached, stale=stale)
 
@@ -96,12 +98,11 @@ def cached(function: Callable[..., R] | None = None, *, stale: bool = False) -> 
             entry = store.entries.get(key)
             if entry is not None:
                 store.entries.move_to_end(key)
-                usable = entry.version == version or (
-                    stale and (version[0] or 0) >= STALE_FROM and time.monotonic() - entry.computed_at < MAX_STALE
-                )
+                age = time.monotonic() - entry.computed_at
+                usable = entry.version == version or (stale and (version[0] or 0) >= STALE_FROM and age < MAX_STALE)
                 if usable and entry.version != version and key not in store.refreshing:
                     store.refreshing.add(key)
-                    threading.Thread(target=_refresh, args=(store, key, function, engine, args, kwargs), daemon=True).start()
+                    threading.Thread(target=_refresh, args=(store, key, function, engine, args, kwargs, age), daemon=True).start()
                 if usable:
                     return copy.deepcopy(entry.value)  # callers may change what they get
         started = time.monotonic()
@@ -113,8 +114,9 @@ def cached(function: Callable[..., R] | None = None, *, stale: bool = False) -> 
     return wrapper
 
 
-def _refresh(store: _StoreCache, key: str, function: Callable, engine: Engine, args: tuple, kwargs: dict) -> None:
+def _refresh(store: _StoreCache, key: str, function: Callable, engine: Engine, args: tuple, kwargs: dict, age: float) -> None:
     try:
+        time.sleep(max(0.0, REFRESH_EVERY - age))
         started = time.monotonic()
         version = store_version(engine)
         store.put(key, _Entry(version, function(engine, *args, **kwargs), started))

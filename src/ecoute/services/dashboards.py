@@ -19,7 +19,8 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from ecoute.services import surveys
 from ecoute.services.cache import cached
-from ecoute.services.explorer import A, Filters
+from ecoute.services.explorer import A, Filters, Result, search
+from ecoute.services.explorer import count as selection_count
 from ecoute.store.models import RecordFacet, RecordMeta, TestimonyRow
 
 F, M = RecordFacet, RecordMeta
@@ -93,6 +94,19 @@ def facet_counts(engine: Engine, filters: Filters, kind: str, limit: int = 15) -
     query = _facets(filters, F.code, func.count().label("n"), func.avg(F.value))
     rows = _rows(engine, query.where(F.kind == kind).group_by(F.code).order_by(func.count().desc(), F.code).limit(limit))
     return [{"code": code, "count": n, "mean": _round(mean)} for code, n, mean in rows]
+
+
+@cached
+def facet_counts_of(engine: Engine, filters: Filters, kinds: tuple[tuple[str, int], ...]) -> list[list[dict[str, Any]]]:
+    """:func:`facet_counts` of several kinds (kind, limit) in one pass over the selection's facets."""
+    limits = dict(kinds)
+    query = _facets(filters, F.kind, F.code, func.count(), func.avg(F.value))
+    rows = _rows(engine, query.where(F.kind.in_(limits)).group_by(F.kind, F.code))
+    out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in limits}
+    for kind, code, n, mean in sorted(rows, key=lambda row: (-row[2], row[1])):
+        if len(out[kind]) < limits[kind]:
+            out[kind].append({"code": code, "count": n, "mean": _round(mean)})
+    return [out[kind] for kind, _ in kinds]
 
 
 @cached
@@ -219,6 +233,12 @@ def shares_by_source(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
 
 
 @cached(stale=True)
+def theme_verbatims(engine: Engine, filters: Filters, code: str, limit: int = 10) -> Result:
+    """The theme's testimonies most at risk of churn, with their records (the theme page's list)."""
+    return search(engine, replace(filters, theme=code), sort="churn", per_page=limit)
+
+
+@cached(stale=True)
 def theme(engine: Engine, filters: Filters, code: str) -> dict[str, Any]:
     """One theme: trend, share of all testimonies per month, shares by source and
     metadata, root causes and emotions of its testimonies."""
@@ -228,12 +248,11 @@ def theme(engine: Engine, filters: Filters, code: str) -> dict[str, Any]:
     keys = [key for key in meta_keys(engine) if key in ("site", "brand", "team", "channel", "source", "agency", "store")][:4]
     return {
         "code": code,
-        "count": counts(engine, with_theme)["selected"],
+        "count": selection_count(engine, with_theme),  # the number the theme's verbatims list shows too: counted once
         "trend": [{"month": m, "count": trend.get(m, 0), "share": _round(100 * trend.get(m, 0) / n, 1) if n else None} for m, n in sorted(volume.items())],
         "by_source": shares_by_source(engine, with_theme),
         "by_meta": {key: shares_by_meta(engine, with_theme, key) for key in keys},
-        "root_causes": facet_counts(engine, with_theme, "root_cause"),
-        "emotions": facet_counts(engine, with_theme, "emotion", 8),
+        **dict(zip(("root_causes", "emotions"), facet_counts_of(engine, with_theme, (("root_cause", 15), ("emotion", 8))))),
         "effort": effort_distribution(engine, with_theme),
     }
 

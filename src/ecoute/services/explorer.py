@@ -185,14 +185,9 @@ def search(engine: Engine, filters: Filters, *, sort: str = "date", order: str =
     if order not in ("asc", "desc"):
         raise BadOption(option="order", detail=f"{order!r}: use asc or desc", command="serve")
     page, per_page = max(1, page), min(max(1, per_page), MAX_PER_PAGE)
-    column = SORTS[sort]
-    ordering = [column.is_(None), column.desc() if order == "desc" else column.asc(), A.testimony_id]  # unknown values last
-    chosen = select(A.testimony_id).where(*filters.conditions())
-    if sort == "stored":
-        chosen = chosen.join(T, T.id == A.testimony_id)
     total = count(engine, filters)
+    ids = page_ids(engine, filters, sort, order, page, per_page)
     with engine.connect() as connection:
-        ids = list(connection.scalars(chosen.order_by(*ordering).offset((page - 1) * per_page).limit(per_page)))
         rows = connection.execute(
             select(T.id, T.text, T.format, T.external_id, T.meta.label("meta"), A.record)
             .join(A, T.id == A.testimony_id)
@@ -204,6 +199,18 @@ def search(engine: Engine, filters: Filters, *, sort: str = "date", order: str =
         for r in (by_id[i] for i in ids if i in by_id)
     ]
     return Result(items, total, page, per_page, sort, order)
+
+
+@cached
+def page_ids(engine: Engine, filters: Filters, sort: str, order: str, page: int, per_page: int) -> list[str]:
+    """The testimony ids of one page of the selection, in order (kept until the store changes)."""
+    column = SORTS[sort]
+    ordering = [column.is_(None), column.desc() if order == "desc" else column.asc(), A.testimony_id]  # unknown values last
+    chosen = select(A.testimony_id).where(*filters.conditions())
+    if sort == "stored":
+        chosen = chosen.join(T, T.id == A.testimony_id)
+    with engine.connect() as connection:
+        return list(connection.scalars(chosen.order_by(*ordering).offset((page - 1) * per_page).limit(per_page)))
 
 
 @cached

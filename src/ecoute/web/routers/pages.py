@@ -6,7 +6,6 @@ vendored ECharts from the JSON embedded in the page."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -78,7 +77,7 @@ def _timeline(record: dict) -> list[dict]:
 def theme(code: Annotated[str, PathParam(max_length=128)], request: Request, engine: EngineDep, _: Reader):
     filters = _filters(request)
     data = dashboards.theme(engine, filters, code)
-    verbatims = explorer.search(engine, replace(filters, theme=code), sort="churn", per_page=10)
+    verbatims = dashboards.theme_verbatims(engine, filters, code)
     return render(request, "theme.html", {"data": data, "code": code, "verbatims": verbatims, "filters": filters})
 
 
