@@ -200,3 +200,10 @@ def test_a_resolution_promised_or_left_open_is_not_a_resolution():
     assert _journey(promised, "en")["resolved"] is not True
     still_open = "I called the airline and they refunded the tickets. The compensation claim is still open."
     assert _journey(still_open, "en")["resolved"] is False
+
+
+def test_voicemails_left_requests_made_and_reported_claims():
+    assert _channels("I left voice mail messages on Monday. Nobody called back.", "en") == ["phone_ivr"]
+    assert len(_journey("Le 3 mars, j'ai fait une demande de résiliation.")["events"]) == 1
+    letter = "Je reçois un courrier m'indiquant que j'ai fait une demande d'avance."
+    assert _channels(letter) == ["letter"]  # the request it claims is not the customer's contact
