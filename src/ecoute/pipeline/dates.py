@@ -34,6 +34,7 @@ _PATTERNS = [
     re.compile(rf"\b{_DAY}\s+(?P<mname>{_MONTH})\.?,?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b(?P<mname>{_MONTH})\.?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
 ]
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ def find_full_dates(text: str) -> list[FoundDate]:
     Numeric dates are read day first (French usage); when that is impossible
     (``12/25/2024``) month first.
     """
+    if _DIGIT.search(text) is None:  # every pattern needs digits; most short texts have none
+        return []
     found: dict[int, FoundDate] = {}
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
