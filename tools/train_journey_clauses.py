@@ -1,12 +1,14 @@
 """Train the journey's clause model (src/ecoute/data/models/journey_clauses_v2.joblib).
 
-    .venv/bin/python tools/train_journey_clauses.py --splits train,dev [--cv] [--check test]
+    .venv/bin/python tools/train_journey_clauses.py --splits train,dev,test   # the shipped model
+    .venv/bin/python tools/train_journey_clauses.py --splits train,dev [--cv] [--check test]   # development
 
 Training data: the clauses of the hand-annotated gold set
 `eval/journey/gold.jsonl`, only the splits named by `--splits` (the shipped
-model: `train` and `dev`). A clause is positive when it overlaps a gold
-contact's anchor. The `holdout` split is refused: it must stay unseen. The
-`test` split is left out of training so that it stays the development check
+model: `train`, `dev` and `test`, refitted once the settings below were
+chosen with `test` left out). A clause is positive when it overlaps a gold
+contact's anchor. The `holdout` split is refused: it must stay unseen. While
+developing, leave `test` out of training so that it stays the check
 (`--check test` prints the clause-level figures there; the journey-level
 figures come from `eval/journey/check.py --split test`).
 

@@ -5,9 +5,10 @@ every way people write that they called, wrote or went somewhere. A small
 classifier (character and word n-grams, logistic regression) reads each
 clause and says whether it tells a contact; a clause it is confident about,
 where no cue found a contact, becomes one. It is trained by
-``tools/train_journey_clauses.py --splits train,dev`` on the hand-annotated
-gold set's ``train`` and ``dev`` splits (``test`` is the development check,
-``holdout`` is never read) and shipped as
+``tools/train_journey_clauses.py --splits train,dev,test`` on the hand-annotated
+gold set's ``train``, ``dev`` and ``test`` splits (``test`` was the development
+check while the settings were chosen, then joined the final fit; ``holdout``
+is never read) and shipped as
 ``data/models/journey_clauses_v2.joblib``.
 """
 
