@@ -355,7 +355,7 @@ def page_specs(theme: str) -> list[tuple[str, list[str]]]:
 
 PHASES = {
     "first": "a selection never asked before (a different `date_from` before the first testimony each time): every figure computed",
-    "after write": "each request right after a survey answer was stored (the store changed)",
+    "after write": "each request right after a survey answer was stored (the store changed; on a store this large the overview's and theme page's figures from before the write are served while they are recomputed, at most every 5 s: docs/web.md)",
     "warm": "the same pages again, the store unchanged",
 }
 
@@ -457,7 +457,7 @@ def main() -> None:
     home = CACHE / "home"  # one secret key for building and serving: testimony ids derive from it
     os.environ["ECOUTE_HOME"] = str(home)
     started = time.perf_counter()
-    results = {"size": SIZE, "templates": TEMPLATES, "stores": []}
+    results = {"size": SIZE, "templates": TEMPLATES, "stores": [], "commit": commit()}
     cached: dict = {}
 
     def templates() -> dict:
@@ -502,7 +502,7 @@ def write_section(results: dict) -> None:
     lines = [
         "## Web pages at 100,000 testimonies",
         "",
-        f"`bench/web.py` on {machine()}, commit `{commit()}`, load average {results['load_average'][0]:.1f} at the end",
+        f"`bench/web.py` on {machine()}, commit `{results.get('commit') or commit()}`, load average {results['load_average'][0]:.1f} at the end",
         f"(the machine is shared: server CPU time per request is given next to wall time). Targets (issue 6): overview, theme and",
         "explorer pages p95 < 300 ms; a survey answer stored and analysed p95 < 150 ms at 20 concurrent clients, with no error.",
         "",
