@@ -211,10 +211,10 @@ def section(results: dict) -> list[str]:
         f"Here the 10 s target is {'met' if s['sweep_s'] < 10 else 'missed'} on the wall clock "
         f"({s['sweep_s']:.1f} s at load {s['load']:.1f} on {cores} cores); the sweep's own CPU time is {cpu:.1f} s"
         f" ({s['client_cpu_s']:.2f} s in the worker, {s['server_cpu_s']:.1f} s in PostgreSQL).",
-        "Before the sweep was set-based (row by row in the worker, measured back to back with it on 2026-12-07 at",
-        "load 8.8 to 9.1): 28.3 s and 30.3 s wall for the same round, 4.3 to 4.6 s of worker CPU and 6.3 to 6.6 s of",
-        "server CPU; the same runs of the set-based sweep took 19.4 to 22.4 s on one connection and 11.7 to 14.1 s on two,",
-        "with 0.04 s of worker CPU and 7.1 to 8.4 s of server CPU.",
+        "Before the sweep was set-based (row by row in the worker), measured back to back with it on the same machine",
+        "on 2026-12-07: 13.4 s wall at load 4.5 (5.2 s of worker CPU, 7.3 s of server CPU), and 28.3 to 30.3 s at load",
+        "8.8 to 9.1 (4.3 to 4.6 s worker, 6.3 to 6.6 s server), when the set-based sweep took 11.7 to 14.1 s on two",
+        "connections and 19.4 to 22.4 s on one, with 0.04 s of worker CPU and 7.1 to 8.4 s of server CPU.",
         "",
         "**Case page** (target: p95 under 200 ms): `GET /cases/ID` of a case with 200 history entries, as a",
         "logged-in agent (in-process test client: server-side time, no network).",
