@@ -7,7 +7,7 @@ expressions over a case's columns: the day each level is reached, the level
 reached today, the next escalation date, the levels' names, the team of a
 level (``ladder_teams``). One batch then
 
-1. picks the next due open cases in id order (``FOR UPDATE SKIP LOCKED`` on
+1. picks the next due open cases in id order (``FOR NO KEY UPDATE SKIP LOCKED`` on
    PostgreSQL, under the write lock on SQLite) and plans their new values;
 2. updates them — the version grows when a case climbs (optimistic locking:
    an agent holding the old version gets a conflict), not for an overdue
