@@ -38,6 +38,14 @@ def test_whole_text_polarity(pipe, text, label):
     assert (record.sentiment.score < 0) == (label == "negative")
 
 
+def test_a_one_sentence_text_is_its_sentence(pipe):
+    """The whole text may be refined by the encoder; a single sentence is not, and both must agree."""
+    for text in ("Merci du cadeau, encore une hausse de 20 %.", "Je n'ai jamais eu de souci.", "Le contrat a été signé en mars."):
+        record = sentiment(pipe, text)
+        assert len(record.sentences) == 1
+        assert record.sentiment.score == record.sentences[0].sentiment.score
+
+
 def test_each_sentence_has_its_sentiment(pipe):
     record = sentiment(pipe, "Le conseiller était adorable et très compétent. Mais le remboursement a pris six mois, inadmissible.")
     labels = [s.sentiment.label for s in record.sentences]
@@ -98,10 +106,8 @@ def test_irony_rules_can_be_turned_off():
             "Terrible service, I waited two hours on the phone and nobody answered.", -1,
             marks=pytest.mark.xfail(strict=True, reason="USE model trained on French reviews: neutral +0.13"),
         ),
-        pytest.param(
-            "I am extremely disappointed with the way my file was handled.", -1,
-            marks=pytest.mark.xfail(strict=True, reason="USE model trained on French reviews: neutral +0.26"),
-        ),
+        # v1 (whole reviews only) called it neutral +0.26; v2 also learns from short French texts.
+        ("I am extremely disappointed with the way my file was handled.", -1),
     ],
 )
 def test_english_texts_get_a_sentiment_of_the_right_sign(pipe, text, sign):
@@ -128,3 +134,29 @@ def test_languages_without_a_model_stay_null(pipe):
 
 def test_negation_marking():
     assert normalise_with_negation("Pas du tout satisfait.").endswith("neg_du neg_tout neg_satisfait")
+
+
+def test_french_sentences_never_reach_the_encoder(pipe, monkeypatch):
+    """Only whole testimonies the model is unsure of pay for the encoder (issue 3, speed)."""
+    from ecoute.understanding import encoders
+
+    seen = []
+    real = encoders.encode
+    monkeypatch.setattr(encoders, "encode", lambda texts, *a, **k: seen.extend(texts) or real(texts, *a, **k))
+    text = "Service client injoignable, trois mois sans remboursement. Je résilie, une honte."
+    record = sentiment(pipe, text)
+    assert record.sentiment.label == "negative"
+    assert seen == []  # a clear complaint: no encoder at all
+    record = sentiment(pipe, "Le contrat a été signé en mars. Les garanties sont celles de l'an dernier.")
+    assert all(s not in seen for s in ("Le contrat a été signé en mars.", "Les garanties sont celles de l'an dernier."))
+
+
+def test_the_model_lists_what_it_trained_on(pipe):
+    """eval/run.py measures a second-domain set only on the rows the model did not train on."""
+    import hashlib
+
+    model = pipe.components[-1].models["fr"]
+    assert model.training_sources["reviews_fr_insurance/train.csv"] > 10_000
+    trained = model.training_sources.get("employee_fr_retail/reviews.csv", [])
+    assert all(int(hashlib.sha256(i.encode()).hexdigest()[0], 16) % 2 == 0 for i in trained)
+    assert model.encoder == "use" and 0 < model.refine_share < 0.5

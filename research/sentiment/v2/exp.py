@@ -38,7 +38,9 @@ def figures(model, texts, ratings, E, refine):
     cpu, wall = time.process_time(), time.perf_counter()
     P = model.probabilities(texts, refine=refine, embeddings=E)
     cost = time.process_time() - cpu
-    out = [o for o in __import__("ecoute.understanding.textclf", fromlist=["x"])._sentiment_outputs(P, model.bias)]
+    # TF-IDF alone is judged with its own bias (the one the routing uses), the refined mixture with the final one.
+    bias = model.route_bias if model.encoder and not refine else model.bias
+    out = __import__("ecoute.understanding.textclf", fromlist=["x"])._sentiment_outputs(P, bias)
     truth = np.where(ratings <= 2, 0, np.where(ratings == 3, 1, 2))
     pol = np.array([["negative", "neutral", "positive"].index(o["polarity"]) for o in out])
     score = np.array([o["score"] for o in out])
@@ -71,6 +73,8 @@ def tweets(model):
 
 
 def main():
+    if sys.argv[1].startswith("file:"):  # measure a saved model (textclf.save) the same way
+        return measure(sys.argv[1])
     name, encoder, weight, half = sys.argv[1].split(":")
     weight = float(weight)
     _, train_texts, train_ratings, train_E = dataset("train")
@@ -88,8 +92,29 @@ def main():
         w = np.concatenate([w, np.full(part.sum(), weight)])
     start, cpu = time.perf_counter(), time.process_time()
     model = SentimentModel(encoder=None if encoder == "none" else encoder).fit(texts, ratings, sample_weight=w, embeddings=E if encoder != "none" else None)
-    result = {"config": sys.argv[1], "fit_wall_s": round(time.perf_counter() - start), "fit_cpu_s": round(time.process_time() - cpu),
-              "bias": model.bias.round(2).tolist(), "threshold": getattr(model, "threshold", None)}
+    result = {"config": sys.argv[1], "fit_wall_s": round(time.perf_counter() - start), "fit_cpu_s": round(time.process_time() - cpu)}
+    report(result, model, held, in_a)
+    import joblib
+
+    joblib.dump(model, CACHE / f"model_{name}.joblib", compress=3)
+
+
+def measure(config):
+    from ecoute.understanding.textclf import load
+
+    model = load(config[len("file:"):])
+    emp_ids = dataset("emp")[0]
+    in_a = np.array([tool.in_training_half(i) for i in emp_ids])
+    trained = set(model.training_sources.get("employee_fr_retail/reviews.csv", []))
+    held = np.array([i not in trained for i in emp_ids])
+    report({"config": config, "fit_wall_s": None, "fit_cpu_s": None}, model, held, in_a)
+
+
+def report(result, model, held, in_a):
+    _, emp_texts, emp_ratings, emp_E = dataset("emp")
+    _, dev_texts, dev_ratings, dev_E = dataset("dev")
+    result |= {"bias": model.bias.round(2).tolist(), "threshold": getattr(model, "threshold", None)}
+    encoder = model.encoder or "none"
     for refine in (False, True) if encoder != "none" else (False,):
         tag = "refined" if refine else "cheap"
         result[f"dev_{tag}"] = figures(model, dev_texts, dev_ratings, dev_E, refine)
@@ -101,9 +126,6 @@ def main():
     print(json.dumps(result, indent=1))
     with open(HERE / "results.jsonl", "a") as handle:
         handle.write(json.dumps(result) + "\n")
-    import joblib
-
-    joblib.dump(model, CACHE / f"model_{name}.joblib", compress=3)
 
 
 if __name__ == "__main__":

@@ -220,14 +220,14 @@ def _ratings(ratings: Sequence[int]) -> np.ndarray:
     return ratings
 
 
-def _tune_bias(P: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+def _tune_bias(P: np.ndarray, y: np.ndarray) -> np.ndarray:
     from sklearn.metrics import f1_score
 
     best_f1, best = -1.0, np.zeros(3)
     for neutral in np.linspace(-0.5, 1.5, 21):
         for positive in np.linspace(-0.6, 0.6, 13):
             bias = np.array([0.0, neutral, positive])
-            f1 = f1_score(y, (np.log(P + 1e-12) + bias).argmax(1), average="macro", sample_weight=weight)
+            f1 = f1_score(y, (np.log(P + 1e-12) + bias).argmax(1), average="macro")
             if f1 > best_f1 + 1e-9:
                 best_f1, best = f1, bias
     return best
@@ -264,7 +264,8 @@ class SentimentModel:
         self.classifier.fit(texts, ratings, sample_weight=weight)
         polarity = _polarity_of_ratings(ratings)
         cheap = self.classifier.oof_proba_
-        self.bias = _tune_bias(_polarity_probabilities(cheap), polarity, weight)
+        # Weights pull the model; the polarity bias is tuned with every review counting once.
+        self.bias = _tune_bias(_polarity_probabilities(cheap), polarity)
         if self.encoder:
             from sklearn.linear_model import LogisticRegression
 
@@ -288,7 +289,7 @@ class SentimentModel:
             mixture = cheap.copy()
             routed = margins < self.threshold
             mixture[routed] = _calibrated_out_of_fold(stacked, ratings, self.classifier.calibration_C, weight)[routed]
-            self.bias = _tune_bias(_polarity_probabilities(mixture), polarity, weight)
+            self.bias = _tune_bias(_polarity_probabilities(mixture), polarity)
         return self
 
     def probabilities(self, texts: Sequence[str], refine: bool = False, embeddings: np.ndarray | None = None) -> np.ndarray:
@@ -315,7 +316,9 @@ class SentimentModel:
         sentence encoder; the default (sentences, clauses) stays TF-IDF only."""
         if not texts:
             return []
-        return _sentiment_outputs(self.probabilities(texts, refine), self.bias)
+        # The TF-IDF path alone keeps the bias tuned for it; the refined mixture has its own.
+        bias = self.bias if refine or not self.encoder else self.route_bias
+        return _sentiment_outputs(self.probabilities(texts, refine), bias)
 
 
 class EmbeddingSentimentModel:
@@ -346,7 +349,7 @@ class EmbeddingSentimentModel:
 
         splits = list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(X, ratings))
         oof = _out_of_fold(model, X, ratings, splits, weight, _predict_proba)
-        self.bias = _tune_bias(_polarity_probabilities(oof), _polarity_of_ratings(ratings), weight)
+        self.bias = _tune_bias(_polarity_probabilities(oof), _polarity_of_ratings(ratings))
         self.classifier = _fit(model(), X, ratings, weight)
         return self
 

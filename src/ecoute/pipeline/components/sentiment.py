@@ -2,11 +2,11 @@
 
 - **French**: a calibrated TF-IDF model of ratings
   (:class:`ecoute.understanding.textclf.SentimentModel`) trained on French
-  insurance reviews and half of the employee reviews (a second domain) by
-  ``tools/train_sentiment.py``: ``models/sentiment_fr_v2.joblib``. The whole
-  testimonies it is least sure of (about 15 %) also go, in one batched call,
-  to the multilingual USE encoder, whose model is stacked with the TF-IDF
-  one; sentences stay TF-IDF only.
+  insurance reviews by ``tools/train_sentiment.py``:
+  ``models/sentiment_fr_v2.joblib``. The whole testimonies of several
+  sentences it is least sure of (about 15 %) also go, in one batched call, to
+  the multilingual USE encoder, whose model is stacked with the TF-IDF one;
+  sentences (and a one-sentence text, which is its sentence) stay TF-IDF only.
 - **English**: cross-lingual transfer. No labelled English reviews exist
   here, so a logistic regression of ratings on the multilingual Universal
   Sentence Encoder embedding (:class:`~ecoute.understanding.textclf.EmbeddingSentimentModel`),
@@ -38,7 +38,7 @@ from importlib import resources
 
 from ecoute.pipeline.core import Component, Item, component
 
-MODELS = {"fr": "models/sentiment_fr_v1.joblib", "en": "models/sentiment_en_use_v1.joblib"}  # TEMP until v2 files exist
+MODELS = {"fr": "models/sentiment_fr_v2.joblib", "en": "models/sentiment_en_use_v2.joblib"}
 
 
 @component(
@@ -71,12 +71,14 @@ class Sentiment(Component):
             if not group:
                 continue
             # Whole texts: the unsure ones are refined by the encoder (batched); sentences: the model's cheap path.
-            whole = model.predict([item.text for item in group], refine=True)
+            # A one-sentence text is its sentence: it takes the sentence's result, so the two never disagree.
+            several = [len(item.fields.get("sentences", [])) != 1 for item in group]
+            refined = iter(model.predict([item.text for item, many in zip(group, several) if many], refine=True))
             by_sentence = iter(model.predict([s["text"] for item in group for s in item.fields.get("sentences", [])]))
-            for item, result in zip(group, whole):
+            for item, many in zip(group, several):
                 sentences = item.fields.get("sentences", [])
                 scored = [dict(next(by_sentence)) for _ in sentences]
-                result = dict(result)
+                result = dict(next(refined) if many else scored[0])
                 ironic = self._ironic(item, language, sentences, scored, result)
                 for k, score in enumerate(scored):
                     if k in ironic:
