@@ -344,9 +344,14 @@ def _splice(report: list[str], sections: list[str]) -> list[str]:
                 current.append(line)
         return found
 
+    def tidy(part):  # one blank line after each part, however many the old report or the new section held
+        while part and not part[-1].strip():
+            part = part[:-1]
+        return part + [""]
+
     fresh = {part[0]: part for part in parts(sections)}
     merged = [fresh.pop(part[0], part) for part in parts(report)]
-    return [line for part in merged + list(fresh.values()) for line in part]
+    return [line for part in merged + list(fresh.values()) for line in tidy(part)]
 
 
 def main() -> None:
