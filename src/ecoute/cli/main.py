@@ -402,8 +402,10 @@ def serve(
 ) -> None:
     import uvicorn
 
+    from ecoute.store.db import tune_sqlite_for_reads
     from ecoute.web.app import create_app
 
+    tune_sqlite_for_reads()  # before the first connection of this process (create_app does it too, for embedders)
     url = db or _settings().database_url
     _engine(url)  # fail early, with a clear error, if the database is unreachable
     if _settings().serve_worker:  # the case scheduler in this process (docs/cli/worker.md)

@@ -51,6 +51,18 @@ def _normalise(url: str) -> str:
     raise InvalidDatabaseUrl(url=safe_url(url), detail=f"unsupported backend {backend!r}")
 
 
+_READ_TUNING = False
+
+
+def tune_sqlite_for_reads() -> None:
+    """Give this process's SQLite connections a large page cache and a memory-mapped file (the web app).
+
+    Only for processes that read the same pages again and again: in an import the mapped file would count
+    in the process's memory and grow with the database, where the storage path must stay flat."""
+    global _READ_TUNING
+    _READ_TUNING = True
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the web app read while an import writes; NORMAL is safe with WAL.
@@ -58,10 +70,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
-    # Pages read from the indexes stay in the connection (64 MB, not the default 2 MB), and the file is
-    # mapped rather than copied page by page: the dashboards at 100,000 testimonies read the same indexes again and again.
-    cursor.execute("PRAGMA cache_size=-65536")
-    cursor.execute("PRAGMA mmap_size=268435456")
+    if _READ_TUNING:
+        # Pages read from the indexes stay in the connection (64 MB, not the default 2 MB), and the file is mapped
+        # rather than copied page by page: the dashboards at 100,000 testimonies read the same indexes again and again.
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 

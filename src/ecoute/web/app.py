@@ -20,7 +20,7 @@ from ecoute import __version__
 from ecoute.config import Settings
 from ecoute.errors import EcouteError, InvalidRequest, NotAuthenticated, PayloadTooLarge, RouteNotFound
 from ecoute.i18n import LANGUAGES
-from ecoute.store.db import open_store
+from ecoute.store.db import open_store, tune_sqlite_for_reads
 from ecoute.web.deps import LANG_COOKIE
 from ecoute.web.ratelimit import RateLimiter
 
@@ -77,6 +77,7 @@ def create_app(settings: Settings | str | None = None, *, warm: bool = False) ->
         lifespan=lifespan,
     )
     app.state.settings = settings
+    tune_sqlite_for_reads()  # before the first connection: the web app reads far more than it writes
     app.state.engine = lambda: open_store(settings.database_url)
     app.state.survey_ip_limiter = RateLimiter(settings.survey_rate_limit, 60, "IP")
     app.state.survey_token_limiter = RateLimiter(5, 600, "token")
