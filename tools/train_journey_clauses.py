@@ -42,7 +42,7 @@ GOLD = ROOT / "eval" / "journey" / "gold.jsonl"
 OUT = ROOT / "src" / "ecoute" / "data" / MODEL_FILE
 SEED = 20261207
 THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
-FORBIDDEN = {"holdout"}
+FORBIDDEN = {"holdout", "holdout2"}
 
 
 def dataset(splits: tuple[str, ...]):

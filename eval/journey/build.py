@@ -66,7 +66,9 @@ STEPS = {"hold", "transfer", "back_to_start", "cut_off", "not_understood"}
 DEAD_ENDS = {"no_written_channel", "no_escalation", "unanswered_writing", "no_decision_maker",
              "broken_callback"}
 GROUPS = {"insurance", "cfpb", "tweets", "demo", "written", "no_contact"}
-SPLITS = ("dev", "test", "holdout", "train")
+SPLITS = ("dev", "test", "holdout", "train", "holdout2")
+# Blind splits: measured, never tuned on, never shown narrative by narrative.
+BLIND_SPLITS = ("holdout", "holdout2")
 # The held-out split (README, "Held-out split"): fresh real texts nobody tuned on; the
 # demo stories and our written texts have no held-out part. The train split (README,
 # "Train split") holds fresh real texts for training and tuning, groups of HOLDOUT_GROUPS.
@@ -340,11 +342,20 @@ def build_narrative(item: dict) -> dict:
     }
 
 
+def annotation_files(path: Path = GOLD_YAML) -> list[Path]:
+    """gold.yaml, then the part files ``gold_*.yaml`` next to it in name order (parts
+    let several annotators work at once without editing one file)."""
+    return [path, *sorted(path.parent.glob("gold_*.yaml"))]
+
+
 def build(path: Path = GOLD_YAML) -> list[dict]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    items = document.get("narratives") if isinstance(document, dict) else None
-    if not isinstance(items, list) or not items:
-        raise GoldError("gold.yaml must hold a non-empty `narratives` list")
+    items: list = []
+    for part in annotation_files(path):
+        document = yaml.safe_load(part.read_text(encoding="utf-8"))
+        narratives = document.get("narratives") if isinstance(document, dict) else None
+        if not isinstance(narratives, list) or not narratives:
+            raise GoldError(f"{part.name} must hold a non-empty `narratives` list")
+        items.extend(narratives)
     records = [build_narrative(item) for item in items]
     ids = Counter(r["id"] for r in records)
     duplicates = sorted(i for i, n in ids.items() if n > 1)
@@ -355,17 +366,18 @@ def build(path: Path = GOLD_YAML) -> list[dict]:
     if repeated:
         raise GoldError(f"the same origin annotated twice: {repeated}")
     for group in sorted({r["group"] for r in records}):
-        splits = {r["split"] for r in records if r["group"] == group} - {"holdout", "train"}
+        splits = {r["split"] for r in records if r["group"] == group} - {*BLIND_SPLITS, "train"}
         if splits != {"dev", "test"}:
             raise GoldError(f"group {group} must have narratives in both dev and test, has {sorted(splits)}")
     held_out = {r["group"] for r in records if r["split"] == "holdout"}
     if held_out != HOLDOUT_GROUPS:
         raise GoldError(f"the holdout split must hold exactly the groups {sorted(HOLDOUT_GROUPS)}, "
                         f"has {sorted(held_out)}")
-    trained = {r["group"] for r in records if r["split"] == "train"}
-    if trained - HOLDOUT_GROUPS:
-        raise GoldError(f"the train split may only hold the groups {sorted(HOLDOUT_GROUPS)}, "
-                        f"has {sorted(trained)}")
+    for name in ("train", "holdout2"):
+        groups = {r["group"] for r in records if r["split"] == name}
+        if groups - HOLDOUT_GROUPS:
+            raise GoldError(f"the {name} split may only hold the groups {sorted(HOLDOUT_GROUPS)}, "
+                            f"has {sorted(groups)}")
     return records
 
 
@@ -379,11 +391,11 @@ def summary(records: list[dict]) -> str:
         subset = [r for r in records if r["group"] == group]
         split = Counter(r["split"] for r in subset)
         lines.append(f"  {group:<10} {len(subset):>2} (dev {split['dev']}, test {split['test']}, "
-                     f"holdout {split['holdout']}, train {split['train']}), "
+                     f"holdout {split['holdout']}, holdout2 {split['holdout2']}, train {split['train']}), "
                      f"{sum(r['contacts'] for r in subset)} events")
     split = Counter(r["split"] for r in records)
     lines.append(f"  dev {split['dev']}, test {split['test']}, holdout {split['holdout']}, "
-                 f"train {split['train']}")
+                 f"holdout2 {split['holdout2']}, train {split['train']}")
     return "\n".join(lines)
 
 

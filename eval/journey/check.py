@@ -176,7 +176,7 @@ def section(split: str = "all", with_rating: bool = True) -> tuple[list[str], di
     # looks at the held-out narratives; "all" shows every split and the whole set.
     gold = load_gold(split)
     records = analyse(gold)
-    names = ("dev", "test", "train", "holdout", "all") if split == "all" else (split,)
+    names = ("dev", "test", "train", "holdout", "holdout2", "all") if split == "all" else (split,)
     parts = {name: [(g, r) for g, r in zip(gold, records) if name == "all" or g.get("split") == name] for name in names}
     parts = {name: pairs for name, pairs in parts.items() if pairs}
     figures: dict[str, Any] = {}
@@ -249,7 +249,7 @@ def main() -> None:
     parser.add_argument("--no-rating", action="store_true")
     args = parser.parse_args()
     if args.show:
-        if args.split in ("holdout", "all"):
+        if args.split in ("holdout", "holdout2", "all"):
             parser.error("--show prints every narrative's differences: the holdout split must stay blind, "
                          "use --split dev, test or train")
         gold = load_gold(args.split)
