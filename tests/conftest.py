@@ -40,6 +40,9 @@ def postgres_url():
 
     schema = f"ecoute_t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        # Trigrams (migration 0006) in public, once: created by a migration in a
+        # test's schema, the extension would go with that schema.
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         conn.execute(f'CREATE SCHEMA "{schema}"')
     yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
     from ecoute.store.db import close_all

@@ -185,8 +185,10 @@ def search(engine: Engine, filters: Filters, *, sort: str = "date", order: str =
     if order not in ("asc", "desc"):
         raise BadOption(option="order", detail=f"{order!r}: use asc or desc", command="serve")
     page, per_page = max(1, page), min(max(1, per_page), MAX_PER_PAGE)
-    total = count(engine, filters)
-    ids = page_ids(engine, filters, sort, order, page, per_page)
+    if filters.q:
+        total, ids = searched_page(engine, filters, sort, order, page, per_page)
+    else:
+        total, ids = count(engine, filters), page_ids(engine, filters, sort, order, page, per_page)
     with engine.connect() as connection:
         rows = connection.execute(
             select(T.id, T.text, T.format, T.external_id, T.meta.label("meta"), A.record)
@@ -201,16 +203,39 @@ def search(engine: Engine, filters: Filters, *, sort: str = "date", order: str =
     return Result(items, total, page, per_page, sort, order)
 
 
+def _ordering(column, order: str, tie):
+    return [column.is_(None), column.desc() if order == "desc" else column.asc(), tie]  # unknown values last
+
+
 @cached
 def page_ids(engine: Engine, filters: Filters, sort: str, order: str, page: int, per_page: int) -> list[str]:
     """The testimony ids of one page of the selection, in order (kept until the store changes)."""
-    column = SORTS[sort]
-    ordering = [column.is_(None), column.desc() if order == "desc" else column.asc(), A.testimony_id]  # unknown values last
     chosen = select(A.testimony_id).where(*filters.conditions())
     if sort == "stored":
         chosen = chosen.join(T, T.id == A.testimony_id)
+    chosen = chosen.order_by(*_ordering(SORTS[sort], order, A.testimony_id))
     with engine.connect() as connection:
-        return list(connection.scalars(chosen.order_by(*ordering).offset((page - 1) * per_page).limit(per_page)))
+        return list(connection.scalars(chosen.offset((page - 1) * per_page).limit(per_page)))
+
+
+@cached
+def searched_page(engine: Engine, filters: Filters, sort: str, order: str, page: int, per_page: int) -> tuple[int, list[str]]:
+    """(total, page's ids) of a selection with a text search, in one query:
+    the texts are matched once, not once to count and again to pick the page
+    (each a scan of the store's texts for a common word). The whole selection
+    is counted in a subquery, then sorted: sorted and limited directly,
+    PostgreSQL would walk the analyses in order and test each one's text
+    through its key (a second per common word)."""
+    inner = select(A.testimony_id, SORTS[sort].label("sort_key"), func.count().over().label("total")).where(*filters.conditions())
+    if sort == "stored":
+        inner = inner.join(T, T.id == A.testimony_id)
+    inner = inner.subquery()
+    chosen = select(inner.c.testimony_id, inner.c.total).order_by(*_ordering(inner.c.sort_key, order, inner.c.testimony_id))
+    with engine.connect() as connection:
+        rows = connection.execute(chosen.offset((page - 1) * per_page).limit(per_page)).all()
+    if not rows:  # an empty selection, or a page past its end
+        return count(engine, filters), []
+    return rows[0].total, [row.testimony_id for row in rows]
 
 
 @cached

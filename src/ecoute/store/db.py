@@ -89,6 +89,21 @@ def create_store_engine(url: str) -> Engine:
     return engine
 
 
+def schema_filter(dialect: str):
+    """Alembic's ``include_object`` for ``dialect``: leaves out the model's
+    indexes made for another database only (``Index(...).ddl_if(dialect=...)``,
+    such as PostgreSQL's trigram index on the texts), which the migrations
+    create on that database alone."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        only = getattr(obj, "_ddl_if", None)
+        if type_ != "index" or reflected or only is None or only.dialect is None:
+            return True
+        return dialect in ((only.dialect,) if isinstance(only.dialect, str) else tuple(only.dialect))
+
+    return include
+
+
 def upgrade(engine: Engine) -> str:
     """Apply every migration not yet applied; returns the current revision."""
     from alembic import command

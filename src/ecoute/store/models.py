@@ -57,7 +57,12 @@ class TestimonyRow(Base):
     duplicate cannot be stored twice."""
 
     __tablename__ = "testimonies"
-    __table_args__ = (Index("ix_testimonies_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_testimonies_created_at", "created_at"),
+        # The explorer's text search (ILIKE '%word%') on PostgreSQL: trigrams
+        # (pg_trgm, migration 0006). SQLite keeps its scan: no such index there.
+        Index("ix_testimonies_text_trgm", "text", postgresql_using="gin", postgresql_ops={"text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), nullable=True)
