@@ -1,4 +1,4 @@
-"""Train the journey's clause model (src/ecoute/data/models/journey_clauses_v2.joblib).
+"""Train the journey's clause model (src/ecoute/data/models/journey_clauses_v2.pkl).
 
     .venv/bin/python tools/train_journey_clauses.py --splits train,dev,test   # the shipped model
     .venv/bin/python tools/train_journey_clauses.py --splits train,dev [--cv] [--check test]   # development
@@ -26,7 +26,6 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-import joblib
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -36,6 +35,7 @@ from sklearn.pipeline import make_pipeline, make_union
 
 from ecoute.journey.clauses import MODEL_FILE, split_clauses
 from ecoute.text import fold
+from ecoute.understanding.textclf import write_model_file
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval" / "journey" / "gold.jsonl"
@@ -113,7 +113,7 @@ def main() -> None:
         "clauses": int(len(texts)), "positives": int(labels.sum()), "source": "eval/journey/gold.jsonl",
     }  # fmt: skip
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(fitted, OUT, compress=3)
+    write_model_file(fitted, OUT)
     print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB)")
 
 

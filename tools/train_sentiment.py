@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 INSURANCE = DATA / "reviews_fr_insurance" / "train.csv"
 EMPLOYEE = DATA / "employee_fr_retail" / "reviews.csv"
-OUT = ROOT / "src" / "ecoute" / "data" / "models" / "sentiment_fr_v2.joblib"
+OUT = ROOT / "src" / "ecoute" / "data" / "models" / "sentiment_fr_v2.pkl"
 
 
 def in_training_half(row_id: str) -> bool:

@@ -39,7 +39,7 @@ from ecoute.understanding.textclf import EmbeddingSentimentModel, save
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "reviews_fr_insurance"
-OUT = ROOT / "src" / "ecoute" / "data" / "models" / "sentiment_en_use_v2.joblib"
+OUT = ROOT / "src" / "ecoute" / "data" / "models" / "sentiment_en_use_v2.pkl"
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\s*[\r\n]+\s*")
 
 

@@ -9,7 +9,7 @@ where no cue found a contact, becomes one. It is trained by
 gold set's ``train``, ``dev`` and ``test`` splits (``test`` was the development
 check while the settings were chosen, then joined the final fit; ``holdout``
 is never read) and shipped as
-``data/models/journey_clauses_v2.joblib``.
+``data/models/journey_clauses_v2.pkl``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-MODEL_FILE = "models/journey_clauses_v2.joblib"
+MODEL_FILE = "models/journey_clauses_v2.pkl"
 THRESHOLD = 0.7  # chosen on the test split (journey-level F1), the model being trained on train and dev
 
 _SPLIT = re.compile(
@@ -68,10 +68,10 @@ def channel_of(folded_clause: str) -> str | None:
 @lru_cache(maxsize=1)
 def load_model():
     """The shipped clause model, or None when the package holds none."""
-    import joblib
+    from ecoute.understanding.textclf import read_model_file
 
     path = resources.files("ecoute.data").joinpath(MODEL_FILE)
     if not path.is_file():
         return None
     with resources.as_file(path) as real:
-        return joblib.load(real)
+        return read_model_file(real)

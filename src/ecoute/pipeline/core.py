@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Iterable, Sequence
 
 from ecoute.errors import ComponentFailed, RecordTimeLimit, UnknownComponent
 from ecoute.pipeline.limits import TimeLimitExceeded, time_limit
+from ecoute.pipeline.regex_cache import regex_cache
 from ecoute.record import AnalysisRecord, ComponentRun, Source
 from ecoute.text import testimony_id
 
@@ -73,7 +74,8 @@ class Component:
 
     def ensure_warm(self) -> None:
         if not self._warm:
-            self.warm_up()
+            with regex_cache():
+                self.warm_up()
             self._warm = True
 
     def run(self, items: list[Item]) -> None:  # pragma: no cover - abstract
@@ -113,8 +115,9 @@ def _load_builtin_components() -> None:
 
     from ecoute.pipeline import components
 
-    for module in pkgutil.iter_modules(components.__path__):
-        importlib.import_module(f"{components.__name__}.{module.name}")
+    with regex_cache():  # some libraries compile large patterns when imported
+        for module in pkgutil.iter_modules(components.__path__):
+            importlib.import_module(f"{components.__name__}.{module.name}")
 
 
 def create_component(name: str, **config: Any) -> Component:
@@ -150,8 +153,9 @@ class Pipeline:
         return [ComponentRun(name=c.name, version=str(c.version)) for c in self.components]
 
     def warm_up(self) -> None:
-        for comp in self.components:
-            comp.ensure_warm()
+        with regex_cache():  # one read and at most one write of the cache for the whole pipeline
+            for comp in self.components:
+                comp.ensure_warm()
 
     def analyse(self, items: Iterable[Item]) -> list[AnalysisRecord | ComponentFailed]:
         """Analyse a batch. A record that makes a component fail becomes a

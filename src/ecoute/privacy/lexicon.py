@@ -4,7 +4,6 @@ operator can extend without touching code."""
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -131,7 +130,7 @@ def _cache_path(name: str) -> Path | None:
 
     import spacy
 
-    from ecoute.config import Settings
+    from ecoute.pipeline.disk_cache import cache_dir
 
     parts = [_CACHE_FORMAT, name, str(root), spacy.__version__]
     for file in (root / "lemmatizer" / "lookups" / "lookups.bin", root / "vocab" / "strings.json"):
@@ -141,7 +140,7 @@ def _cache_path(name: str) -> Path | None:
             return None
         parts += [str(stat.st_size), str(stat.st_mtime_ns)]
     key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
-    return Settings.home_from_env() / "cache" / f"{name}-{key}.txt"
+    return cache_dir() / f"{name}-{key}.txt"
 
 
 def cached_lines(name: str, build: Callable[[], Iterable[str]]) -> list[str]:
@@ -160,11 +159,10 @@ def cached_lines(name: str, build: Callable[[], Iterable[str]]) -> list[str]:
             pass
     lines = sorted(build())
     if path is not None and not any("\n" in line for line in lines):
+        from ecoute.pipeline.disk_cache import write_atomically
+
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-            partial.write_text(f"{_CACHE_FORMAT} {len(lines)}\n" + "\n".join(lines), encoding="utf-8")
-            os.replace(partial, path)  # whole or absent, whoever else writes it
+            write_atomically(path, (f"{_CACHE_FORMAT} {len(lines)}\n" + "\n".join(lines)).encode("utf-8"))
         except OSError:
             pass
     return lines

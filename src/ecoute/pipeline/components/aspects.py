@@ -57,12 +57,9 @@ _CONTRAST = re.compile(r"\b(?:mais|cependant|pourtant|par contre|en revanche|tou
 class Aspects(Component):
     def warm_up(self) -> None:
         from ecoute.pipeline.components.sentiment import MODELS
-        from ecoute.understanding.textclf import load
+        from ecoute.understanding.textclf import shipped
 
-        self.models = {}
-        for language, name in MODELS.items():
-            with resources.as_file(resources.files("ecoute.data").joinpath(name)) as path:
-                self.models[language] = load(path)
+        self.models = {language: shipped(name) for language, name in MODELS.items()}  # the sentiment component's
         aspects = load_aspects()
         self.indexes: dict[str | None, tuple[PhraseIndex, list[str]]] = {}
         languages = {language for by_language in aspects.values() for language in by_language}

@@ -23,11 +23,19 @@ _PRIMARY = ("fr", "en")
 )
 class LanguageDetector(Component):
     def warm_up(self) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from importlib.metadata import version
+
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+        from ecoute.pipeline.disk_cache import cached_object, file_stamp
 
         # One model (it weighs about 140 MB in memory): the French-or-English
-        # reading is the full distribution renormalised over those two.
-        self._any = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        # reading is the full distribution renormalised over those two. Its
+        # tables are unpacked once, then read back from the cache.
+        self._any = cached_object(
+            "langid", [version("py3langid"), file_stamp(MODEL_DIR / MODEL_FILE)],
+            lambda: LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True),
+        )
 
     def detect(self, text: str) -> tuple[str | None, float | None]:
         letters = sum(ch.isalpha() for ch in text[:2000])

@@ -3,7 +3,7 @@
 - **French**: a calibrated TF-IDF model of ratings
   (:class:`ecoute.understanding.textclf.SentimentModel`) trained on French
   insurance reviews by ``tools/train_sentiment.py``:
-  ``models/sentiment_fr_v2.joblib``. The whole testimonies of several
+  ``models/sentiment_fr_v2.pkl``. The whole testimonies of several
   sentences it is least sure of (about 15 %) also go, in one batched call, to
   the multilingual USE encoder, whose model is stacked with the TF-IDF one;
   sentences (and a one-sentence text, which is its sentence) stay TF-IDF only.
@@ -12,7 +12,7 @@
   Sentence Encoder embedding (:class:`~ecoute.understanding.textclf.EmbeddingSentimentModel`),
   trained on the same French reviews by ``tools/train_sentiment_en.py``,
   scores English text, which the encoder maps to the same space:
-  ``models/sentiment_en_use_v2.joblib``. The whole texts, then their
+  ``models/sentiment_en_use_v2.pkl``. The whole texts, then their
   sentences, go to the encoder in batched calls; the encoder loads in
   ``warm_up`` when a model uses it.
   Measured on the hand-labelled ``eval/sentiment_en/gold.jsonl`` by
@@ -34,11 +34,10 @@ rules reuse the ironic cues, complaint rules and sarcastic formulas of
 
 from __future__ import annotations
 
-from importlib import resources
 
 from ecoute.pipeline.core import Component, Item, component
 
-MODELS = {"fr": "models/sentiment_fr_v2.joblib", "en": "models/sentiment_en_use_v2.joblib"}
+MODELS = {"fr": "models/sentiment_fr_v2.pkl", "en": "models/sentiment_en_use_v2.pkl"}
 
 
 @component(
@@ -49,12 +48,9 @@ MODELS = {"fr": "models/sentiment_fr_v2.joblib", "en": "models/sentiment_en_use_
 )
 class Sentiment(Component):
     def warm_up(self) -> None:
-        from ecoute.understanding.textclf import load
+        from ecoute.understanding.textclf import shipped
 
-        self.models = {}
-        for language, name in MODELS.items():
-            with resources.as_file(resources.files("ecoute.data").joinpath(name)) as path:
-                self.models[language] = load(path)
+        self.models = {language: shipped(name) for language, name in MODELS.items()}
         if any(getattr(model, "encoder", None) for model in self.models.values()):
             from ecoute.understanding.encoders import encode
 
