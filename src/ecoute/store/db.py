@@ -104,6 +104,19 @@ def schema_filter(dialect: str):
     return include
 
 
+def schema_differences(connection) -> list:
+    """What the store's schema lacks or has more than the models describe
+    (Alembic's comparison, each database judged on the objects meant for it):
+    empty when the migrations and the models agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from ecoute.store.models import Base
+
+    context = MigrationContext.configure(connection, opts={"include_object": schema_filter(connection.dialect.name)})
+    return compare_metadata(context, Base.metadata)
+
+
 def upgrade(engine: Engine) -> str:
     """Apply every migration not yet applied; returns the current revision."""
     from alembic import command
