@@ -58,6 +58,8 @@ TEMPLATES = int(os.environ.get("ECOUTE_WEB_TEMPLATES", "2000"))
 SECONDS = int(os.environ.get("ECOUTE_WEB_SECONDS", "60"))
 USERS = int(os.environ.get("ECOUTE_WEB_USERS", "20"))
 REPEAT = int(os.environ.get("ECOUTE_WEB_REPEAT", "30"))
+WORKERS = int(os.environ.get("ECOUTE_WEB_WORKERS", "1"))  # ecoute serve --workers
+PARTS = {p.strip() for p in os.environ.get("ECOUTE_WEB_PARTS", "pages,survey").split(",") if p.strip()}  # a quick run: survey only
 CACHE = Path(os.environ.get("ECOUTE_WEB_BENCH_DIR") or Path(tempfile.gettempdir()) / "ecoute-web-bench")
 PG_SERVER = os.environ.get("ECOUTE_WEB_PG", "postgresql://postgres@127.0.0.1:5432/test")
 UNLABELED = SHARED / "reviews_fr_insurance" / "unlabeled.csv"
@@ -303,7 +305,8 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> Server:
-        self.proc = subprocess.Popen([sys.executable, "-m", "ecoute", "serve", "--port", str(self.port), "--db", self.url], env=self.env,
+        command = [sys.executable, "-m", "ecoute", "serve", "--port", str(self.port), "--db", self.url, "--workers", str(WORKERS)]
+        self.proc = subprocess.Popen(command, env=self.env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -326,6 +329,15 @@ class Server:
 
     def cpu(self) -> float:
         return process_cpu(tree(self.proc.pid))
+
+    def wait_idle(self, timeout: float = 180) -> None:
+        """Until the server uses less than 5 % of a core for a second (its processes have loaded their models)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = self.cpu()
+            time.sleep(1)
+            if self.cpu() - before < 0.05:
+                return
 
 
 def login(base: str):
@@ -443,10 +455,13 @@ def run_store(kind: str, url: str, home: Path, work: Path) -> dict:
         write()  # the first answer waits for the models if the warm-up has not finished
         first = time.perf_counter() - started
         print(f"{kind}: server up, first answer {first:.1f} s", flush=True)
-        pages = measure_pages(server, write)
-        load = survey_load(server, survey, work)
-    post = load["requests"].get("POST answer", {})
-    print(f"{kind}: survey answers p95 {post.get('95%')} ms, {load['answers']} answers, {len(load['failures'])} failure kinds", flush=True)
+        server.wait_idle()  # every worker process past its warm-up (each loads the models in the background)
+        pages = measure_pages(server, write) if "pages" in PARTS else []
+        load = survey_load(server, survey, work) if "survey" in PARTS else {}
+    if load:
+        post = load["requests"].get("POST answer", {})
+        print(f"{kind}: survey answers p95 {post.get('95%')} ms, {load['answers']} answers, {len(load['failures'])} failure kinds,"
+              f" server CPU {load['server_cpu_s']:.1f} s over {load['wall']:.0f} s, load {load['load_average']:.1f}", flush=True)
     return {"store": kind, "pages": pages, "survey": load, "first_answer_s": first}
 
 
@@ -494,6 +509,9 @@ def main() -> None:
             results["stores"].append(result)
     results["total_s"] = time.perf_counter() - started
     results["load_average"] = os.getloadavg()
+    if PARTS != {"pages", "survey"}:  # a partial run: its figures are printed, the committed ones stay
+        print(f"partial run ({', '.join(sorted(PARTS))}): docs/benchmarks.md and {RESULTS.name} left as they are", flush=True)
+        return
     RESULTS.write_text(json.dumps(results, indent=1, default=str))
     write_section(results)
 

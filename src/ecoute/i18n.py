@@ -51,6 +51,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opt.json": {"fr": "Sortie JSON Lines : un enregistrement d'analyse par témoignage.", "en": "JSON Lines output: one analysis record per testimony."},
     "opt.host": {"fr": "Adresse d'écoute.", "en": "Address to listen on."},
     "opt.port": {"fr": "Port d'écoute.", "en": "Port to listen on."},
+    "opt.workers": {
+        "fr": "Processus qui servent l'application (chacun charge le pipeline ; voir docs/web.md).",
+        "en": "Processes serving the app (each loads the pipeline; see docs/web.md).",
+    },
     "opt.all": {"fr": "Réanalyser tout, pas seulement ce qui n'a pas d'analyse à jour.", "en": "Re-analyse everything, not only what lacks an up-to-date analysis."},
     "opt.limit": {"fr": "Nombre maximal de lignes affichées.", "en": "Maximum number of rows shown."},
     "cmd.import": {

@@ -399,7 +399,10 @@ def serve(
     host: Annotated[str, typer.Option("--host", help=t("opt.host"))] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help=t("opt.port"))] = 8000,
     db: DbOption = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help=t("opt.workers"))] = 1,
 ) -> None:
+    import os
+
     import uvicorn
 
     from ecoute.store.db import tune_sqlite_for_reads
@@ -411,7 +414,11 @@ def serve(
     if _settings().serve_worker:  # the case scheduler in this process (docs/cli/worker.md)
         __import__("ecoute.cases.worker", fromlist=["start_in_thread"]).start_in_thread(url, _settings(), _settings().worker_interval)
     out.print(t("serve.start", host=host, port=port))
-    uvicorn.run(create_app(url, warm=True), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(url, warm=True), host=host, port=port, log_level="warning")
+        return
+    os.environ["ECOUTE_DATABASE_URL"] = url  # each worker process builds its own app from the environment (docs/web.md)
+    uvicorn.run("ecoute.web.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def main() -> None:

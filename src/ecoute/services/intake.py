@@ -32,6 +32,11 @@ from ecoute.services.analysis import protected, store_analyses
 from ecoute.store.models import OriginalRow, SourceRow, TestimonyRow, utcnow
 from ecoute.text import testimony_id
 
+try:
+    import fcntl
+except ImportError:  # not on POSIX: one server process, the lock in memory alone
+    fcntl = None
+
 
 @dataclass(slots=True)
 class Intake:
@@ -129,26 +134,56 @@ class _Batcher:
 _BATCHER = _Batcher()
 
 
-_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
-_WRITE_LOCKS_GUARD = threading.Lock()
+class _StoreWriter:
+    """Turns at writing one SQLite store: a lock for this process's threads,
+    then a lock on a file next to the database for the server's other
+    processes (``ecoute serve --workers N``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.threads = threading.Lock()
+        database = engine.url.database
+        self.path = None if not database or database == ":memory:" or database.startswith("file:") or fcntl is None else f"{database}.write-lock"
+        self.handle = None
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self.threads:
+            if self.path is None:
+                yield
+                return
+            if self.handle is None:
+                self.handle = open(self.path, "a+b")  # noqa: SIM115 - kept open: its lock is taken again at each write
+            fcntl.flock(self.handle, fcntl.LOCK_EX)  # waits without holding the GIL
+            try:
+                yield
+            finally:
+                fcntl.flock(self.handle, fcntl.LOCK_UN)
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, _StoreWriter] = weakref.WeakKeyDictionary()
+_WRITERS_GUARD = threading.Lock()
 
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """``engine.begin()``, one at a time per SQLite store in this process.
+    """``engine.begin()``, one at a time per SQLite store.
 
     SQLite lets one transaction write at a time; the others wait in its busy
     handler, which sleeps longer and longer between tries, so under many
     concurrent writers (20 survey respondents) some wait for seconds while
-    newcomers pass. Waiting on a lock here instead serves them in turn.
-    PostgreSQL writes concurrently: nothing to wait for."""
+    newcomers pass. Waiting on a lock here instead serves them in turn — the
+    threads of this process on a lock in memory, the server's processes on a
+    lock file (``<database>.write-lock``). PostgreSQL writes concurrently:
+    nothing to wait for."""
     if engine.dialect.name != "sqlite":
         with engine.begin() as connection:
             yield connection
         return
-    with _WRITE_LOCKS_GUARD:
-        lock = _WRITE_LOCKS.setdefault(engine, threading.Lock())
-    with lock, engine.begin() as connection:
+    with _WRITERS_GUARD:
+        writer = _WRITERS.get(engine)
+        if writer is None:
+            writer = _WRITERS[engine] = _StoreWriter(engine)
+    with writer.turn(), engine.begin() as connection:
         yield connection
 
 

@@ -9,18 +9,18 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi import Path as PathParam
 
 from ecoute.errors import EcouteError, NotFound, PayloadTooLarge
 from ecoute.web.deps import Analyst, EngineDep, SettingsDep
+from ecoute.web.jobs import ImportJobs
 from ecoute.web.render import render
 
 router = APIRouter()
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-MAX_JOBS = 50
 
 
 @router.get("/import", include_in_schema=False)
@@ -28,12 +28,17 @@ def import_page(request: Request, _: Analyst):
     return render(request, "import.html", {})
 
 
-def _run(app_state, job_id: str, engine, folder: Path, path: Path, options) -> None:
+def _run(app_state, job: dict, engine, folder: Path, path: Path, options) -> None:
     from ecoute.pipeline import get_pipeline
     from ecoute.services.imports import list_rejections, run_import
 
-    job = app_state.imports[job_id]
-    options.on_bytes = lambda n: job.__setitem__("done_bytes", job["done_bytes"] + n)
+    jobs: ImportJobs = app_state.imports
+
+    def read(n: int) -> None:
+        job["done_bytes"] += n
+        jobs.update(job, progress=True)
+
+    options.on_bytes = read
     try:
         report = run_import(engine, [str(path)], options, pipeline=get_pipeline(app_state.settings.pipeline), batch_size=app_state.settings.batch_size)
         rejections = list_rejections(engine, report.run_id)
@@ -48,6 +53,7 @@ def _run(app_state, job_id: str, engine, folder: Path, path: Path, options) -> N
         logging.getLogger(__name__).exception("web import failed")
         job.update(status="failed", error={"code": "ECO000", "params": {"detail": type(error).__name__}})
     finally:
+        jobs.update(job)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -77,20 +83,17 @@ def start_import(
                 shutil.rmtree(folder, ignore_errors=True)
                 raise PayloadTooLarge(what=file.filename or "file", size=f"> {settings.max_upload_mb} MB", limit=f"{settings.max_upload_mb} MB")
             handle.write(chunk)
-    jobs: dict[str, Any] = request.app.state.imports
-    if len(jobs) >= MAX_JOBS:
-        for old in [k for k, v in jobs.items() if v["status"] != "running"][: len(jobs) - MAX_JOBS + 1]:
-            del jobs[old]
     job_id = secrets.token_urlsafe(8)
-    jobs[job_id] = {"id": job_id, "file": path.name, "status": "running", "total_bytes": size, "done_bytes": 0, "report": None, "rejections": [], "error": None}
-    threading.Thread(target=_run, args=(request.app.state, job_id, engine, folder, path, options), daemon=True).start()
-    return jobs[job_id]
+    job = {"id": job_id, "file": path.name, "status": "running", "total_bytes": size, "done_bytes": 0, "report": None, "rejections": [], "error": None}
+    request.app.state.imports.create(job)
+    threading.Thread(target=_run, args=(request.app.state, dict(job), engine, folder, path, options), daemon=True).start()
+    return job
 
 
 @router.get("/api/v1/imports/{job_id}", tags=["imports"])
 def import_status(job_id: Annotated[str, PathParam(max_length=32)], request: Request, _: Analyst) -> dict:
     """Progress (bytes read) and, once done, the counts and the rejections."""
-    job = request.app.state.imports.get(job_id)
+    job = request.app.state.imports.get(job_id)  # from whichever process runs it
     if job is None:
         raise NotFound(kind="import job", id=job_id, listing="runs")
     from ecoute.errors import error_class
