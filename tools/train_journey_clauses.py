@@ -16,7 +16,8 @@ Features: character 3–5-grams and word 1–2-grams of the folded clause
 (TF-IDF); logistic regression with balanced classes, `random_state` fixed
 (SEED). Cross-validation (`--cv`) is grouped by narrative, 5 folds, no
 shuffling, so every run gives the same figures; it prints precision and
-recall per threshold, which chose `THRESHOLD` in `ecoute.journey.clauses`.
+recall per threshold at clause level; `THRESHOLD` in `ecoute.journey.clauses`
+was chosen at journey level by `eval/journey/choose_threshold.py`.
 """
 
 from __future__ import annotations
@@ -45,19 +46,24 @@ THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
 FORBIDDEN = {"holdout", "holdout2"}
 
 
-def dataset(splits: tuple[str, ...]):
-    """Folded clauses, labels (1 = tells a contact) and the narrative of each clause."""
+def clauses_of(narratives: list[dict], with_groups: bool = False):
+    """Folded clauses of gold narratives, labels (1 = overlaps a contact's anchor) and,
+    with ``with_groups``, the index of each clause's narrative."""
     texts, labels, groups = [], [], []
-    for index, line in enumerate(GOLD.read_text(encoding="utf-8").splitlines()):
-        gold = json.loads(line)
-        if gold.get("split") not in splits:
-            continue
+    for index, gold in enumerate(narratives):
         anchors = [(e["start"], e["end"]) for e in gold["events"]]
         for start, end in split_clauses(gold["text"]):
             texts.append(fold(gold["text"][start:end]))
             labels.append(int(any(a < end and start < b for a, b in anchors)))
             groups.append(index)
-    return np.array(texts, dtype=object), np.array(labels), np.array(groups)
+    arrays = (np.array(texts, dtype=object), np.array(labels))
+    return (*arrays, np.array(groups)) if with_groups else arrays
+
+
+def dataset(splits: tuple[str, ...]):
+    """Folded clauses, labels (1 = tells a contact) and the narrative of each clause."""
+    lines = GOLD.read_text(encoding="utf-8").splitlines()
+    return clauses_of([g for g in map(json.loads, lines) if g.get("split") in splits], with_groups=True)
 
 
 def model():
