@@ -10,10 +10,13 @@ store changes (services/cache.py).
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Engine, and_, case, func, select
 
@@ -43,6 +46,23 @@ def _facets(filters: Filters, *columns):
     if filters.is_empty():
         return select(*columns).select_from(F)
     return _joined(select(*columns).select_from(A).join(F, F.testimony_id == A.testimony_id), filters)
+
+
+_QUERIES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ecoute-figures")
+
+
+def together(*calls: Callable[[], Any]) -> list[Any]:
+    """The results of ``calls``, the first run in this thread and the others
+    at the same time on other connections: a page's figures that do not need
+    each other, tens of milliseconds of database work each, are computed side
+    by side — SQLite's and psycopg's calls let go of Python's lock, so both
+    cores work. Called from one of those threads, everything runs in turn
+    (a figure waiting for figures queued behind it could wait forever)."""
+    if threading.current_thread().name.startswith("ecoute-figures") or len(calls) < 2:
+        return [call() for call in calls]
+    pending = [_QUERIES.submit(call) for call in calls[1:]]
+    first = calls[0]()
+    return [first, *(future.result() for future in pending)]
 
 
 def _rows(engine: Engine, query) -> list:
@@ -122,6 +142,33 @@ def theme_trends(engine: Engine, filters: Filters, codes: list[str]) -> dict[str
     return out
 
 
+@cached
+def themes_by_month(engine: Engine, filters: Filters) -> dict[str, dict[str | None, tuple[int, float, int]]]:
+    """Per theme code and month (None: undated): (testimonies, sum and number
+    of the theme's values). One pass over the selection's themes gives the
+    overview its top themes and their trends, and every theme page its trend
+    (the same selection: computed once)."""
+    query = _joined(select(F.code, MONTH, func.count(), func.sum(F.value), func.count(F.value)).select_from(A).join(F, F.testimony_id == A.testimony_id), filters)
+    out: dict[str, dict[str | None, tuple[int, float, int]]] = defaultdict(dict)
+    for code, month, n, total, valued in _rows(engine, query.where(F.kind == "theme").group_by(F.code, MONTH)):
+        out[code][month] = (n, float(total or 0), int(valued or 0))
+    return dict(out)
+
+
+def top_themes(by_month: dict[str, dict[str | None, tuple[int, float, int]]], limit: int) -> list[dict[str, Any]]:
+    """:func:`facet_counts` of the themes, from :func:`themes_by_month`."""
+    rows = []
+    for code, months in by_month.items():
+        n, total, valued = (sum(values) for values in zip(*months.values()))
+        rows.append({"code": code, "count": n, "mean": _round(total / valued) if valued else None})
+    return sorted(rows, key=lambda row: (-row["count"], row["code"]))[:limit]
+
+
+def trends_of(by_month: dict[str, dict[str | None, tuple[int, float, int]]], codes: list[str]) -> dict[str, dict[str, int]]:
+    """:func:`theme_trends` of ``codes``, from :func:`themes_by_month`."""
+    return {code: {month: n for month, (n, _, _) in sorted(by_month.get(code, {}).items(), key=lambda kv: kv[0] or "") if month is not None} for code in codes}
+
+
 def movers(volume: list[dict], trends: dict[str, dict[str, int]], window: int = 3) -> list[dict[str, Any]]:
     """How each theme moves: its share of testimonies in the last ``window``
     months with data against the ``window`` months before (percentage points)."""
@@ -154,17 +201,23 @@ def overview(engine: Engine, filters: Filters) -> dict[str, Any]:
 
 @cached(stale=True)
 def _overview_figures(engine: Engine, filters: Filters) -> dict[str, Any]:
-    volume = volume_by_month(engine, filters)
-    themes = facet_counts(engine, filters, "theme", 10)
-    trends = theme_trends(engine, filters, [t["code"] for t in themes[:6]])
+    by_month, volume, selected, effort, scores = together(
+        lambda: themes_by_month(engine, filters),
+        lambda: volume_by_month(engine, filters),
+        lambda: counts(engine, filters),
+        lambda: effort_distribution(engine, filters),
+        lambda: surveys.scores(engine, date_from=filters.date_from, date_to=filters.date_to),
+    )
+    themes = top_themes(by_month, 10)
+    trends = trends_of(by_month, [t["code"] for t in themes[:6]])
     return {
-        "counts": counts(engine, filters),
+        "counts": selected,
         "volume": volume,
         "themes": themes,
         "theme_trends": trends,
         "movers": movers(volume, trends),
-        "effort": effort_distribution(engine, filters),
-        "scores": surveys.scores(engine, date_from=filters.date_from, date_to=filters.date_to),
+        "effort": effort,
+        "scores": scores,
     }
 
 
@@ -243,17 +296,25 @@ def theme(engine: Engine, filters: Filters, code: str) -> dict[str, Any]:
     """One theme: trend, share of all testimonies per month, shares by source and
     metadata, root causes and emotions of its testimonies."""
     with_theme = replace(filters, theme=code)
-    volume = {row["month"]: row["count"] for row in volume_by_month(engine, filters.without("theme"))}
-    trend = theme_trends(engine, filters.without("theme"), [code])[code]
     keys = [key for key in meta_keys(engine) if key in ("site", "brand", "team", "channel", "source", "agency", "store")][:4]
+    volume, trend, count, by_source, (root_causes, emotions), effort, *by_meta = together(
+        lambda: {row["month"]: row["count"] for row in volume_by_month(engine, filters.without("theme"))},
+        lambda: trends_of(themes_by_month(engine, filters.without("theme")), [code])[code],
+        lambda: selection_count(engine, with_theme),  # the number the theme's verbatims list shows too: counted once
+        lambda: shares_by_source(engine, with_theme),
+        lambda: facet_counts_of(engine, with_theme, (("root_cause", 15), ("emotion", 8))),
+        lambda: effort_distribution(engine, with_theme),
+        *(functools.partial(shares_by_meta, engine, with_theme, key) for key in keys),
+    )
     return {
         "code": code,
-        "count": selection_count(engine, with_theme),  # the number the theme's verbatims list shows too: counted once
+        "count": count,
         "trend": [{"month": m, "count": trend.get(m, 0), "share": _round(100 * trend.get(m, 0) / n, 1) if n else None} for m, n in sorted(volume.items())],
-        "by_source": shares_by_source(engine, with_theme),
-        "by_meta": {key: shares_by_meta(engine, with_theme, key) for key in keys},
-        **dict(zip(("root_causes", "emotions"), facet_counts_of(engine, with_theme, (("root_cause", 15), ("emotion", 8))))),
-        "effort": effort_distribution(engine, with_theme),
+        "by_source": by_source,
+        "by_meta": dict(zip(keys, by_meta)),
+        "root_causes": root_causes,
+        "emotions": emotions,
+        "effort": effort,
     }
 
 
