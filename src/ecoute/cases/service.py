@@ -141,20 +141,15 @@ def scan(engine: Engine, batch: int = 1000) -> tuple[int, int]:
     """Apply the opening rules to every current analysis whose testimony has
     no case (after `ecoute batch --into`, or new rules). Returns (analyses
     read, cases opened)."""
+    from ecoute.store.pages import current_analyses, short_reads
+
+    without_case = ~select(CaseRow.id).where(CaseRow.testimony_id == AnalysisRow.testimony_id).exists()
     read = opened = 0
-    last = 0
-    while True:
-        with engine.begin() as connection:
-            page = connection.execute(
-                select(AnalysisRow.id, AnalysisRow.record)
-                .where(AnalysisRow.is_current.is_(True), AnalysisRow.id > last, ~select(CaseRow.id).where(CaseRow.testimony_id == AnalysisRow.testimony_id).exists())
-                .order_by(AnalysisRow.id).limit(batch)
-            ).all()  # fmt: skip
-            if not page:
-                return read, opened
-            last = page[-1].id
-            read += len(page)
+    for page in current_analyses(short_reads(engine), where=(without_case,), page=batch):
+        read += len(page)
+        with engine.begin() as connection:  # one transaction per page of cases opened
             opened += len(open_cases_for(connection, [row.record for row in page]))
+    return read, opened
 
 
 def open_case(engine: Engine, testimony_id: str, actor: str, *, priority: str | None = None, team: str | None = None, note: str | None = None) -> int:

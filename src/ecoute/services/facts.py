@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 
 from ecoute.store.models import AnalysisRow, RecordFacet, RecordMeta
 
@@ -130,22 +130,15 @@ def refresh_facts(connection, page: int = 1000) -> int:
     """Rebuild the facts and denormalised columns of every current analysis
     (after a migration, or when the facets' definition changes). Returns the
     number of analyses refreshed."""
+    from ecoute.store.pages import current_analyses
+
     count = 0
-    last = 0
-    while True:
-        rows = connection.execute(
-            select(AnalysisRow.id, AnalysisRow.record)
-            .where(AnalysisRow.is_current.is_(True), AnalysisRow.id > last)
-            .order_by(AnalysisRow.id)
-            .limit(page)
-        ).all()
-        if not rows:
-            return count
-        for analysis_id, record in rows:
-            connection.execute(update(AnalysisRow).where(AnalysisRow.id == analysis_id).values(**analysis_columns(record)))
-        store_facts(connection, [record for _, record in rows])
+    for rows in current_analyses(lambda statement: connection.execute(statement).all(), page=page):
+        for row in rows:
+            connection.execute(update(AnalysisRow).where(AnalysisRow.id == row.id).values(**analysis_columns(row.record)))
+        store_facts(connection, [row.record for row in rows])
         count += len(rows)
-        last = rows[-1][0]
+    return count
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

@@ -543,22 +543,8 @@ def discover(
 
 def current_records(engine: Any, page: int = 1000) -> Iterator[dict[str, Any]]:
     """The current analysis record of every stored testimony, by testimony id."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
     from ecoute.store.models import AnalysisRow
+    from ecoute.store.pages import current_analyses, short_reads
 
-    last = ""
-    while True:
-        with Session(engine) as session:
-            rows = session.execute(
-                select(AnalysisRow.testimony_id, AnalysisRow.record)
-                .where(AnalysisRow.is_current.is_(True), AnalysisRow.testimony_id > last)
-                .order_by(AnalysisRow.testimony_id)
-                .limit(page)
-            ).all()
-        if not rows:
-            return
-        for _, record in rows:
-            yield record
-        last = rows[-1][0]
+    for rows in current_analyses(short_reads(engine), key=AnalysisRow.testimony_id, page=page):
+        yield from (row.record for row in rows)
