@@ -31,7 +31,8 @@ _CHANNELS = [
                 r"|repondeur|message vocal|messagerie vocale|au bout du fil|(?:personne|conseill\w+|quelqu'un) en ligne"
                 r"|spoke|speaking|talked)\b"), "phone_agent"),
     (re.compile(r"\b(?:e-?mails?|mails?|courriels?|emailed)\b"), "email"),
-    (re.compile(r"\b(?:courriers?|couriers?|lettres?|recommandee?s?|lrar|letters?|fax\w*|mailed|(?:confirmation|reponse) ecrite)\b"),
+    (re.compile(r"\b(?:courriers?|couriers?|lettres?|(?:en|par|un|des|mes|mon|le|les|ce|\d+) recommandes?|recommandees?|lrar|letters?"
+                r"|fax\w*|mailed|(?:confirmation|reponse) ecrite)\b"),
      "letter"),
     (re.compile(r"\b(?:site|internet|en ligne|appli\w*|espace (?:client|perso\w*)|formulaire|online|website|app|portal"
                 r"|simulation|\w+\.(?:fr|com))\b"), "website"),

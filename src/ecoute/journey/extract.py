@@ -262,6 +262,7 @@ def read(text: str, lang: str | None, lexicons: dict[str, Lexicon] | None = None
         and not _blocked(norm, start, _NO_CUE, lex)
         and not _ABSENCE.search(norm, start, end)
         and not _NOT_TOLD.search(norm, start, end)
+        and not _OPINION.search(norm, start, end)
     ]
     return Reading(text, lang, norm, found, events, candidates, sentence_of, paragraph_of)
 
@@ -384,6 +385,14 @@ _ABSENCE = re.compile(r"\b(?:nulle part|il n'y (?:en )?a (?:pas|aucun)|aucune? (
 # A clause telling a habit or a plan ("à chaque fois que je veux les contacter", "la prochaine
 # fois j'irai en boutique", "Courrier que je m'apprête à envoyer") tells no contact that happened.
 _NOT_TOLD = re.compile(r"\b(?:(?:a )?chaque fois|prochaine fois|m'apprete|je vais (?:les |leur |lui |vous )?(?:appeler|ecrire|envoyer|contacter|saisir|aller)|j'irai|every time|each time|whenever|next time|i will|i'll|i am going to|i'm going to)\b")
+
+
+# An opinion about the company ("je recommande", "à éviter", "je vais quitter la GMF", "I
+# recommend") tells no contact, whatever words it shares with one.
+_OPINION = re.compile(
+    r"\b(?:je (?:vous )?(?:le |la |les )?(?:ne )?(?:recommande|deconseille)|(?:re)?recommanderai\w*|a eviter|fuyez"
+    r"|je vais (?:bientot )?(?:quitter|partir|changer d'assur\w*)|i (?:would )?(?:not |never )?recommend|stay away)\b"
+)
 
 
 def _compatible(event: _Event, attrs: dict[str, Any]) -> bool:
