@@ -207,3 +207,45 @@ def test_voicemails_left_requests_made_and_reported_claims():
     assert len(_journey("Le 3 mars, j'ai fait une demande de résiliation.")["events"]) == 1
     letter = "Je reçois un courrier m'indiquant que j'ai fait une demande d'avance."
     assert _channels(letter) == ["letter"]  # the request it claims is not the customer's contact
+
+
+class _EveryClauseIsAContact:
+    """A clause model that says yes to every clause it is shown."""
+
+    def predict_proba(self, clauses):
+        import numpy as np
+
+        return np.array([[0.0, 1.0]] * len(clauses))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je recommande cette assurance à tout le monde.",
+        "Je ne recommande pas du tout, à éviter absolument.",
+        "Je vais quitter cette mutuelle dès que possible.",
+        "I would not recommend this bank, stay away.",
+    ],
+)
+def test_an_opinion_is_never_a_learned_contact(text):
+    lang = "en" if text.startswith("I ") else "fr"
+    journey = extract(text, lang, WRITTEN, clause_model=_EveryClauseIsAContact())
+    assert journey["events"] == []
+
+
+def test_a_clause_the_model_accepts_becomes_a_contact_with_the_channel_it_names():
+    text = "Le dossier est reparti chez eux par la hotline."
+    assert extract(text, "fr", WRITTEN)["events"] == []  # no cue: only the clause model can find it
+    journey = extract(text, "fr", WRITTEN, clause_model=_EveryClauseIsAContact())
+    assert [e["channel"] for e in journey["events"]] == ["phone_agent"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "channel"),
+    [("je recommande cette assurance", None), ("envoye en recommande", "letter"), ("impossible de les joindre", "phone_agent"),
+     ("nos techniciens sont passes", "home_visit"), ("demande faite sur neoliane.fr", "website"), ("j'ai vu deux agences", "store")],
+)
+def test_channel_words_of_a_clause(clause, channel):
+    from ecoute.journey.clauses import channel_of
+
+    assert channel_of(clause) == channel
