@@ -29,6 +29,12 @@ then writes the section "## Web pages at 100,000 testimonies" of
 docs/benchmarks.md (raw figures in bench/web_results.json). CPU time of the
 server (and of PostgreSQL's backends) is given next to wall time: the
 machine is shared.
+
+The server runs ``ecoute serve --workers ECOUTE_WEB_WORKERS`` (2: one process
+per core of the 2-core bench machine); the measures start once it is idle
+(every process has loaded its models). ECOUTE_WEB_STORES (sqlite,postgresql)
+and ECOUTE_WEB_PARTS (pages,survey) run a part alone, for quick checks: a
+partial run prints its figures and leaves the committed ones as they are.
 """
 
 from __future__ import annotations
@@ -58,7 +64,7 @@ TEMPLATES = int(os.environ.get("ECOUTE_WEB_TEMPLATES", "2000"))
 SECONDS = int(os.environ.get("ECOUTE_WEB_SECONDS", "60"))
 USERS = int(os.environ.get("ECOUTE_WEB_USERS", "20"))
 REPEAT = int(os.environ.get("ECOUTE_WEB_REPEAT", "30"))
-WORKERS = int(os.environ.get("ECOUTE_WEB_WORKERS", "1"))  # ecoute serve --workers
+WORKERS = int(os.environ.get("ECOUTE_WEB_WORKERS", "2"))  # ecoute serve --workers: one per core of the 2-core bench machine
 PARTS = {p.strip() for p in os.environ.get("ECOUTE_WEB_PARTS", "pages,survey").split(",") if p.strip()}  # a quick run: survey only
 CACHE = Path(os.environ.get("ECOUTE_WEB_BENCH_DIR") or Path(tempfile.gettempdir()) / "ecoute-web-bench")
 PG_SERVER = os.environ.get("ECOUTE_WEB_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -367,7 +373,7 @@ def page_specs(theme: str) -> list[tuple[str, list[str]]]:
 
 PHASES = {
     "first": "a selection never asked before (a different `date_from` before the first testimony each time): every figure computed",
-    "after write": "each request right after a survey answer was stored (the store changed; on a store this large the overview's and theme page's figures from before the write are served while they are recomputed, at most every 5 s: docs/web.md)",
+    "after write": "each request right after a survey answer was stored, on pages shown once before (the store changed; on a store this large the overview's and theme page's figures from before the write are served while they are recomputed, at most every 5 s: docs/web.md)",
     "warm": "the same pages again, the store unchanged",
 }
 
@@ -381,6 +387,9 @@ def measure_pages(server: Server, writer) -> list[dict]:
     for name, paths in page_specs(theme):
         row: dict = {"page": name, "path": paths[0]}
         for phase in PHASES:
+            if phase == "after write":  # pages shown before (not measured): a write makes their figures stale, not absent
+                for path in paths:
+                    session.get(server.base + path, timeout=120)
             times, errors = [], 0
             count = REPEAT if phase == "warm" else max(8, REPEAT // 3)
             cpu_server, cpu_db = 0.0, 0.0
@@ -472,7 +481,7 @@ def main() -> None:
     home = CACHE / "home"  # one secret key for building and serving: testimony ids derive from it
     os.environ["ECOUTE_HOME"] = str(home)
     started = time.perf_counter()
-    results = {"size": SIZE, "templates": TEMPLATES, "stores": [], "commit": commit()}
+    results = {"size": SIZE, "templates": TEMPLATES, "stores": [], "commit": commit(), "workers": WORKERS}
     cached: dict = {}
 
     def templates() -> dict:
@@ -528,7 +537,8 @@ def write_section(results: dict) -> None:
         "analysed by the real pipeline (`ecoute import`), then their stored rows (testimony, current analysis and record,",
         "dashboard facets, metadata, case) copied by bulk insert (COPY on PostgreSQL) with a copy number appended to the text",
         f"(hence a new id) and a random date over 2024–2025 (fixed seed), up to {results['size']:,} testimonies; then `ANALYZE` (`VACUUM ANALYZE` on PostgreSQL, as autovacuum would).",
-        "Each run works on a fresh copy of the built store, served by a real `ecoute serve` on loopback.",
+        f"Each run works on a fresh copy of the built store, served by a real `ecoute serve --workers {results.get('workers', 1)}` on loopback"
+        " (measures start once its processes have loaded their models).",
         "",
         "**Pages**: one logged-in client (analyst session cookie), full HTML responses, in three phases: " + "; ".join(f"*{k}*: {v}" for k, v in PHASES.items()) + ".",
         "Explorer requests rotate over pages, themes and ten search words. CPU: the server process's CPU time per request"

@@ -146,8 +146,7 @@ def theme_trends(engine: Engine, filters: Filters, codes: list[str]) -> dict[str
 def themes_by_month(engine: Engine, filters: Filters) -> dict[str, dict[str | None, tuple[int, float, int]]]:
     """Per theme code and month (None: undated): (testimonies, sum and number
     of the theme's values). One pass over the selection's themes gives the
-    overview its top themes and their trends, and every theme page its trend
-    (the same selection: computed once)."""
+    overview its top themes and their trends."""
     query = _joined(select(F.code, MONTH, func.count(), func.sum(F.value), func.count(F.value)).select_from(A).join(F, F.testimony_id == A.testimony_id), filters)
     out: dict[str, dict[str | None, tuple[int, float, int]]] = defaultdict(dict)
     for code, month, n, total, valued in _rows(engine, query.where(F.kind == "theme").group_by(F.code, MONTH)):
@@ -299,7 +298,7 @@ def theme(engine: Engine, filters: Filters, code: str) -> dict[str, Any]:
     keys = [key for key in meta_keys(engine) if key in ("site", "brand", "team", "channel", "source", "agency", "store")][:4]
     volume, trend, count, by_source, (root_causes, emotions), effort, *by_meta = together(
         lambda: {row["month"]: row["count"] for row in volume_by_month(engine, filters.without("theme"))},
-        lambda: trends_of(themes_by_month(engine, filters.without("theme")), [code])[code],
+        lambda: theme_trends(engine, filters.without("theme"), [code])[code],  # one theme's months: a quarter of all themes' pass
         lambda: selection_count(engine, with_theme),  # the number the theme's verbatims list shows too: counted once
         lambda: shares_by_source(engine, with_theme),
         lambda: facet_counts_of(engine, with_theme, (("root_cause", 15), ("emotion", 8))),
