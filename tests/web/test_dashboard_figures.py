@@ -54,3 +54,20 @@ def test_an_error_in_one_figure_reaches_the_page():
 
     with pytest.raises(ValueError):
         dashboards.together(lambda: 1, broken)
+
+
+@pytest.mark.parametrize("params", [{}, {"role": "customer"}, {"meta.site": "Lyon"}, {"q": "conseiller"}])
+def test_a_theme_page_counts_its_sources_and_effort_in_one_pass_with_the_same_figures(store, params):
+    from dataclasses import replace
+
+    from ecoute.services import explorer
+
+    engine = open_store(store)
+    code = dashboards.facet_counts.uncached(engine, Filters(), "theme", 1)[0]["code"]
+    filters = replace(Filters.from_params(params), theme=code)
+    figures = dashboards.sources_and_effort.uncached(engine, filters)
+    assert figures["count"] == explorer.count.uncached(engine, filters)
+    assert figures["effort"] == dashboards.effort_distribution.uncached(engine, filters)
+    assert sorted(figures["by_source"], key=str) == sorted(dashboards.shares_by_source.uncached(engine, filters), key=str)
+    verbatims = dashboards.theme_verbatims.uncached(engine, Filters.from_params(params), code)
+    assert [item["id"] for item in verbatims] == [item["id"] for item in explorer.search(engine, filters, sort="churn", per_page=10).items]

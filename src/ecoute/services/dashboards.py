@@ -22,8 +22,7 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from ecoute.services import surveys
 from ecoute.services.cache import cached
-from ecoute.services.explorer import A, Filters, Result, search
-from ecoute.services.explorer import count as selection_count
+from ecoute.services.explorer import A, Filters, page_ids, page_items
 from ecoute.store.models import RecordFacet, RecordMeta, TestimonyRow
 
 F, M = RecordFacet, RecordMeta
@@ -285,9 +284,28 @@ def shares_by_source(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
 
 
 @cached(stale=True)
-def theme_verbatims(engine: Engine, filters: Filters, code: str, limit: int = 10) -> Result:
-    """The theme's testimonies most at risk of churn, with their records (the theme page's list)."""
-    return search(engine, replace(filters, theme=code), sort="churn", per_page=limit)
+def theme_verbatims(engine: Engine, filters: Filters, code: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The theme's testimonies most at risk of churn, with their records (the
+    theme page's list: not counted, the page's figures say how many)."""
+    return page_items(engine, page_ids(engine, replace(filters, theme=code), "churn", "desc", 1, limit))
+
+
+@cached
+def sources_and_effort(engine: Engine, filters: Filters) -> dict[str, Any]:
+    """The selection's size, its shares by source and its effort distribution, in one pass."""
+    bucket = func.round(A.effort_score)
+    rows = _rows(engine, _joined(select(A.source_kind, bucket, func.count()).select_from(A), filters).group_by(A.source_kind, bucket))
+    by_source: dict[str, int] = defaultdict(int)
+    by_effort: dict[int, int] = defaultdict(int)
+    for kind, score, n in rows:
+        by_source[kind or "?"] += n
+        if score is not None:
+            by_effort[int(score)] += n
+    return {
+        "count": sum(by_source.values()),
+        "by_source": [{"value": kind, "count": n} for kind, n in sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "effort": [{"score": score, "count": by_effort.get(score, 0)} for score in range(1, 8)],
+    }
 
 
 @cached(stale=True)
@@ -296,24 +314,22 @@ def theme(engine: Engine, filters: Filters, code: str) -> dict[str, Any]:
     metadata, root causes and emotions of its testimonies."""
     with_theme = replace(filters, theme=code)
     keys = [key for key in meta_keys(engine) if key in ("site", "brand", "team", "channel", "source", "agency", "store")][:4]
-    volume, trend, count, by_source, (root_causes, emotions), effort, *by_meta = together(
+    volume, trend, selected, (root_causes, emotions), *by_meta = together(
         lambda: {row["month"]: row["count"] for row in volume_by_month(engine, filters.without("theme"))},
         lambda: theme_trends(engine, filters.without("theme"), [code])[code],  # one theme's months: a quarter of all themes' pass
-        lambda: selection_count(engine, with_theme),  # the number the theme's verbatims list shows too: counted once
-        lambda: shares_by_source(engine, with_theme),
+        lambda: sources_and_effort(engine, with_theme),
         lambda: facet_counts_of(engine, with_theme, (("root_cause", 15), ("emotion", 8))),
-        lambda: effort_distribution(engine, with_theme),
         *(functools.partial(shares_by_meta, engine, with_theme, key) for key in keys),
     )
     return {
         "code": code,
-        "count": count,
+        "count": selected["count"],
         "trend": [{"month": m, "count": trend.get(m, 0), "share": _round(100 * trend.get(m, 0) / n, 1) if n else None} for m, n in sorted(volume.items())],
-        "by_source": by_source,
+        "by_source": selected["by_source"],
         "by_meta": dict(zip(keys, by_meta)),
         "root_causes": root_causes,
         "emotions": emotions,
-        "effort": effort,
+        "effort": selected["effort"],
     }
 
 

@@ -189,6 +189,11 @@ def search(engine: Engine, filters: Filters, *, sort: str = "date", order: str =
         total, ids = searched_page(engine, filters, sort, order, page, per_page)
     else:
         total, ids = count(engine, filters), page_ids(engine, filters, sort, order, page, per_page)
+    return Result(page_items(engine, ids), total, page, per_page, sort, order)
+
+
+def page_items(engine: Engine, ids: list[str]) -> list[dict[str, Any]]:
+    """The text and current record of each of ``ids``, in that order."""
     with engine.connect() as connection:
         rows = connection.execute(
             select(T.id, T.text, T.format, T.external_id, T.meta.label("meta"), A.record)
@@ -196,11 +201,10 @@ def search(engine: Engine, filters: Filters, *, sort: str = "date", order: str =
             .where(T.id.in_(ids), A.is_current.is_(True))
         ).all() if ids else []  # fmt: skip
     by_id = {r.id: r for r in rows}
-    items = [
+    return [
         {"id": r.id, "text": r.text, "source_kind": r.format, "external_id": r.external_id, "metadata": r.meta or {}, "record": r.record}
         for r in (by_id[i] for i in ids if i in by_id)
     ]
-    return Result(items, total, page, per_page, sort, order)
 
 
 def _ordering(column, order: str, tie):
