@@ -86,12 +86,19 @@ def counts(engine: Engine, filters: Filters) -> dict[str, Any]:
         by_sentiment[label or "none"] += n
         without_date += int(no_date or 0)
     selected = sum(by_role.values())
-    stored = _rows(engine, select(func.count()).select_from(TestimonyRow))[0][0]
-    analysed = selected if filters.is_empty() else _rows(engine, select(func.count()).select_from(A).where(A.is_current.is_(True)))[0][0]
+    stored, analysed = store_totals(engine)
     return {
         "selected": selected, "stored": stored, "not_analysed": stored - analysed, "undated": without_date,
         "by_role": dict(by_role), "by_sentiment": dict(by_sentiment),
     }  # fmt: skip
+
+
+@cached
+def store_totals(engine: Engine) -> tuple[int, int]:
+    """(testimonies stored, testimonies analysed): whatever the selection, so
+    kept once for every selection until the store changes."""
+    stored = _rows(engine, select(func.count()).select_from(TestimonyRow))[0][0]
+    return stored, _rows(engine, select(func.count()).select_from(A).where(A.is_current.is_(True)))[0][0]
 
 
 @cached
