@@ -36,7 +36,7 @@ def _run(app_state, job: dict, engine, folder: Path, path: Path, options) -> Non
 
     def read(n: int) -> None:
         job["done_bytes"] += n
-        jobs.update(job, progress=True)
+        jobs.update(job, progress=job["done_bytes"] < job["total_bytes"])  # the whole file read: said at once
 
     options.on_bytes = read
     try:
