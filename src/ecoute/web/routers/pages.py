@@ -76,8 +76,7 @@ def _timeline(record: dict) -> list[dict]:
 @router.get("/themes/{code}")
 def theme(code: Annotated[str, PathParam(max_length=128)], request: Request, engine: EngineDep, _: Reader):
     filters = _filters(request)
-    data = dashboards.theme(engine, filters, code)  # its figures side by side; then the verbatims, whose count it has kept
-    verbatims = dashboards.theme_verbatims(engine, filters, code)
+    data, verbatims = dashboards.together(lambda: dashboards.theme(engine, filters, code), lambda: dashboards.theme_verbatims(engine, filters, code))
     return render(request, "theme.html", {"data": data, "code": code, "verbatims": verbatims, "filters": filters})
 
 
