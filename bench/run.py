@@ -322,11 +322,14 @@ def pipeline_only() -> None:
 def replace_section(title: str, lines: list[str]) -> None:
     """Put ``lines`` (starting with ``## title``) in docs/benchmarks.md in place of that section, or at the end."""
     text = OUT.read_text(encoding="utf-8") if OUT.exists() else "# Benchmarks\n"
+    body = "\n".join(lines).rstrip("\n") + "\n"
     start = text.find(f"\n## {title}")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + (text[end:] if end >= 0 else "\n")
-    OUT.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    if start < 0:
+        OUT.write_text(text.rstrip("\n") + "\n\n" + body, encoding="utf-8")
+        return
+    end = text.find("\n## ", start + 1)
+    after = text[end:] if end >= 0 else ""
+    OUT.write_text(text[:start].rstrip("\n") + "\n\n" + body + after, encoding="utf-8")
 
 
 if __name__ == "__main__":
