@@ -188,7 +188,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opt.batch_output": {"fr": "Dossier de sortie Parquet (créé d'un coup à la fin).", "en": "Parquet output folder (created at once at the end)."},
     "opt.engine": {"fr": "Moteur : local (tous les cœurs) ou spark.", "en": "Engine: local (every core) or spark."},
     "opt.workers": {"fr": "Processus locaux, ou cœurs de Spark en mode local (défaut : tous les cœurs).", "en": "Local processes, or Spark cores in local mode (default: every core)."},
-    "opt.part_size": {"fr": "Enregistrements d'entrée par partie (unité de travail et de reprise).", "en": "Input records per part (the unit of work and of resumption)."},
+    "opt.part_size": {"fr": "Enregistrements d'entrée par partie (unité de travail et de reprise ; défaut : environ un seizième de l'entrée, de 200 à 2 000).", "en": "Input records per part (the unit of work and of resumption; default: about a sixteenth of the input, 200 to 2,000)."},
     "opt.into": {"fr": "Charger ensuite les résultats dans cette base (COPY sur PostgreSQL), sans doublon.", "en": "Then load the results into this database (COPY on PostgreSQL), without duplicates."},
     "opt.overwrite": {"fr": "Remplacer un dossier de sortie existant.", "en": "Replace an existing output folder."},
     "opt.master": {"fr": "Maître Spark (ex. local[4], yarn, spark://hôte:7077) ; défaut : celui de spark-submit, sinon local.", "en": "Spark master (e.g. local[4], yarn, spark://host:7077); default: spark-submit's, else local."},

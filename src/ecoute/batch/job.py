@@ -79,6 +79,21 @@ def fingerprint(files: list[Path], plan: dict) -> str:
     return input_fingerprint(files, {**plan, "key": key_check})
 
 
+# The default part size: the input cut into at least AUTO_PARTS parts, so that no core waits
+# long for the last one (with 5 parts on 2 workers one worker idles a whole part), estimated
+# from the input's size at BYTES_PER_RECORD a record, between MIN_PART and MAX_PART records.
+AUTO_PARTS = 16
+BYTES_PER_RECORD = 500
+MIN_PART, MAX_PART = 200, 2000
+
+
+def auto_part_size(files: list[Path]) -> int:
+    """Input records per part for ``files`` when ``--part-size`` is not given (deterministic:
+    the same input always gets the same parts, so a rerun resumes)."""
+    estimated_records = sum(f.stat().st_size for f in files) // BYTES_PER_RECORD
+    return max(MIN_PART, min(MAX_PART, estimated_records // AUTO_PARTS))
+
+
 def run_batch(
     inputs: list[str],
     output: str | Path,
@@ -86,7 +101,7 @@ def run_batch(
     engine: str = "local",
     options: ReadOptions | None = None,
     workers: int | None = None,
-    part_size: int = 2000,
+    part_size: int | None = None,
     overwrite: bool = False,
     master: str | None = None,
     on_part: Callable[[dict], None] | None = None,
@@ -99,12 +114,14 @@ def run_batch(
     options = options or ReadOptions()
     if engine not in ENGINES:
         raise BadOption(option="--engine", detail=f"{engine!r}: use local or spark", command="batch")
-    if part_size < 1:
+    if part_size is not None and part_size < 1:
         raise BadOption(option="--part-size", detail="must be at least 1", command="batch")
     if workers is not None and workers < 1:
         raise BadOption(option="--workers", detail="must be at least 1", command="batch")
     check_format(options.format)
     files = resolve_batch_inputs(inputs)
+    if part_size is None:
+        part_size = auto_part_size(files)
     settings = Settings.from_env()
     names = tuple(c.name for c in protected(get_pipeline(settings.pipeline)).components)
     version = protected(get_pipeline(settings.pipeline)).version

@@ -44,7 +44,7 @@ def batch(
     output: Annotated[str, typer.Argument(metavar="OUTPUT", help=t("opt.batch_output"), show_default=False)],
     engine: Annotated[str, typer.Option("--engine", help=t("opt.engine"))] = "local",
     workers: Annotated[Optional[int], typer.Option("--workers", help=t("opt.workers"))] = None,
-    part_size: Annotated[int, typer.Option("--part-size", help=t("opt.part_size"))] = 2000,
+    part_size: Annotated[Optional[int], typer.Option("--part-size", help=t("opt.part_size"), show_default=False)] = None,
     into: Annotated[Optional[str], typer.Option("--into", metavar="DB_URL", help=t("opt.into"))] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help=t("opt.overwrite"))] = False,
     master: Annotated[Optional[str], typer.Option("--master", help=t("opt.master"))] = None,
