@@ -89,8 +89,8 @@ def section(results: dict) -> list[str]:
         "",
         f"`ecoute batch` on {machine()}, commit `{commit()}` (`bench/batch.py`). Input: the insurance reviews of",
         f"`{UNLABELED.relative_to(UNLABELED.parents[2])}` repeated with a unique suffix per row, as CSV; the default pipeline",
-        f"(privacy on); {CORES} worker processes (`--engine local --workers {CORES}`) or Spark `local[{CORES}]`; parts of",
-        "2,000 rows. Times are wall-clock times of the whole command (start, reading, analysis, writing, publishing);",
+        f"(privacy on); {CORES} worker processes (`--engine local --workers {CORES}`) or Spark `local[{CORES}]`; with",
+        "the default part size (a sixteenth of the input, 200 to 2,000 rows). Times are wall-clock times of the whole command (start, reading, analysis, writing, publishing);",
         "the machine is shared, so the CPU time per record spent in the workers is given too: it is what a record",
         "costs a dedicated core, and it does not depend on what else runs. \"Fixed start\" is the wall time not spent",
         "analysing parts (interpreter and model loading, reading ahead, publishing).",
@@ -121,7 +121,7 @@ def section(results: dict) -> list[str]:
                 continue
             mean = sum(per) / len(per)
             notes.append(f"- **Linearity**, {what} at {sizes} rows: within {max(abs(p / mean - 1) for p in per):.0%} of its mean (target ±15 %).")
-        notes.append("  The wall-clock figure carries the fixed start (each worker loads the models once, 20–30 s), which weighs on")
+        notes.append("  The wall-clock figure carries the fixed start (each worker loads the models once), which weighs on")
         notes.append("  small inputs only; the CPU time per record is the marginal cost, and the one to hold to the ±15 % target.")
         memory = [r["worker_peak_rss_mb"] for r in local]
         notes.append(f"- **Memory per worker**: peak {min(memory):,.0f}–{max(memory):,.0f} MB from the smallest to the largest input.")
