@@ -267,17 +267,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def process_cpu(pids: list[int]) -> float:
-    """User + system CPU seconds of these processes (and their children)."""
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each of these processes still alive (with their children)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += sum(int(v) for v in fields[11:15]) / ticks  # utime, stime, cutime, cstime
+            out[pid] = sum(int(v) for v in fields[11:15]) / ticks  # utime, stime, cutime, cstime
         except (OSError, IndexError, ValueError):
             pass
-    return total
+    return out
+
+
+def process_cpu(pids: list[int]) -> float:
+    return sum(cpu_by_pid(pids).values())
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two readings: processes alive at both, plus those started in between
+    (a process that ended in between is not counted: a lower bound, never negative)."""
+    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
 
 
 def tree(pid: int) -> list[int]:
@@ -399,13 +409,12 @@ def measure_pages(server: Server, writer) -> list[dict]:
                     path += ("&" if "?" in path else "?") + f"date_from={next(fresh).isoformat()}"
                 elif phase == "after write":
                     writer()
-                backends = pg_backends(server.url)
-                before = server.cpu(), process_cpu(backends)
+                before = server.cpu(), cpu_by_pid(pg_backends(server.url))
                 started = time.perf_counter()
                 response = session.get(server.base + path, timeout=120)
                 times.append(1000 * (time.perf_counter() - started))
                 cpu_server += server.cpu() - before[0]
-                cpu_db += process_cpu(backends) - before[1]
+                cpu_db += cpu_spent(before[1], cpu_by_pid(pg_backends(server.url)))
                 errors += response.status_code != 200
             row[phase] = {"requests": count, "errors": errors, "p50": statistics.median(times), "p95": percentile(times, 0.95), "max": max(times),
                           "cpu_ms": 1000 * cpu_server / count, "db_cpu_ms": 1000 * cpu_db / count}  # fmt: skip
