@@ -32,7 +32,7 @@ def test_import_progress_is_read_from_a_file_any_process_sees(tmp_path):
     writer.update(job)
     assert reader.get("abc")["status"] == "done" and reader.get("abc")["done_bytes"] == 10
     assert reader.get("nope") is None and reader.get("../etc/passwd") is None
-    assert not list(tmp_path.glob("*.tmp"))
+    assert not list(tmp_path.glob(".*.part"))  # no temporary file left behind
 
 
 def test_finished_import_jobs_beyond_the_limit_are_forgotten_oldest_first(tmp_path, monkeypatch):

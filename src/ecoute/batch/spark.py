@@ -27,6 +27,7 @@ from pathlib import Path
 from ecoute.batch.parts import PartTask, process_part
 from ecoute.batch.writer import describe_os_error
 from ecoute.errors import BatchFailed, MissingDependency, OutputNotWritable
+from ecoute.files import atomic_path
 
 STAGE_DIR = "_stage"
 RESULT_SCHEMA = "part long, input long, records long, duplicate long, rejected long, seconds double, cpu_seconds double, worker long, peak_rss_mb double"
@@ -69,12 +70,9 @@ def spark_session(master: str | None = None, workers: int | None = None, app_nam
 def _stage(work: Path, task: PartTask) -> Path:
     folder = work / STAGE_DIR
     path = folder / f"{task.part:05d}.pkl"
-    temporary = folder / f".{task.part:05d}.pkl.tmp"
     try:
-        folder.mkdir(exist_ok=True)
-        with temporary.open("wb") as handle:
+        with atomic_path(path) as temporary, temporary.open("wb") as handle:
             pickle.dump(task, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
     except OSError as exc:
         raise OutputNotWritable(path=str(work), detail=describe_os_error(exc)) from exc
     return path

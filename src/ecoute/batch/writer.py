@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ecoute.errors import MissingDependency, OutputNotWritable
+from ecoute.files import atomic_path
 from ecoute.record import AnalysisRecord
 
 Convert = Callable[[Any], Any]
@@ -154,16 +155,13 @@ def duplicate_schema():
 
 @contextmanager
 def _atomic(path: Path) -> Iterator[Path]:
-    """A temporary name next to ``path``, renamed to it when the block succeeds."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    """A temporary name next to ``path``, renamed to it when the block succeeds;
+    a failure to write is ``OutputNotWritable``."""
     try:
-        yield temporary
-        os.replace(temporary, path)
+        with atomic_path(path) as temporary:
+            yield temporary
     except OSError as exc:
         raise OutputNotWritable(path=str(path.parent), detail=describe_os_error(exc)) from exc
-    finally:
-        if temporary.exists():
-            temporary.unlink()
 
 
 def write_table_atomic(table, path: Path) -> None:

@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ecoute.files import write_atomically
+
 log = logging.getLogger(__name__)
 
 FORMAT = "ecoute-object-1"
@@ -40,14 +42,6 @@ def file_stamp(path: str | Path) -> str:
     """Size and modification time of a file the cached object was built from."""
     stat = Path(path).stat()
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """``path`` holds all of ``data`` or stays as it was, whoever else writes it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 def cached_object(name: str, parts: Iterable[str], build: Callable[[], Any]) -> Any:

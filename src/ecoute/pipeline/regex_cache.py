@@ -29,7 +29,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ecoute.pipeline.disk_cache import cache_dir, write_atomically
+from ecoute.files import write_atomically
+from ecoute.pipeline.disk_cache import cache_dir
 
 log = logging.getLogger(__name__)
 

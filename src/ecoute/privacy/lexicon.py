@@ -130,15 +130,13 @@ def _cache_path(name: str) -> Path | None:
 
     import spacy
 
-    from ecoute.pipeline.disk_cache import cache_dir
+    from ecoute.pipeline.disk_cache import cache_dir, file_stamp
 
     parts = [_CACHE_FORMAT, name, str(root), spacy.__version__]
-    for file in (root / "lemmatizer" / "lookups" / "lookups.bin", root / "vocab" / "strings.json"):
-        try:
-            stat = file.stat()
-        except OSError:
-            return None
-        parts += [str(stat.st_size), str(stat.st_mtime_ns)]
+    try:
+        parts += [file_stamp(root / "lemmatizer" / "lookups" / "lookups.bin"), file_stamp(root / "vocab" / "strings.json")]
+    except OSError:
+        return None
     key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
     return cache_dir() / f"{name}-{key}.txt"
 
@@ -159,10 +157,10 @@ def cached_lines(name: str, build: Callable[[], Iterable[str]]) -> list[str]:
             pass
     lines = sorted(build())
     if path is not None and not any("\n" in line for line in lines):
-        from ecoute.pipeline.disk_cache import write_atomically
+        from ecoute.files import write_atomically
 
         try:
-            write_atomically(path, (f"{_CACHE_FORMAT} {len(lines)}\n" + "\n".join(lines)).encode("utf-8"))
+            write_atomically(path, f"{_CACHE_FORMAT} {len(lines)}\n" + "\n".join(lines))
         except OSError:
             pass
     return lines

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -18,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ecoute.errors import BadOption, MissingDependency
+from ecoute.files import atomic_path
 from ecoute.store.models import AnalysisRow, TestimonyRow
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
@@ -76,14 +76,9 @@ def export(
     fmt = fmt or path.suffix.lstrip(".").lower()
     if fmt not in EXPORT_FORMATS:
         raise BadOption(option="--format", detail=f"{fmt!r}: use jsonl, csv or parquet", command="export")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part")
-    try:
-        writer = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[fmt]
+    writer = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[fmt]
+    with atomic_path(path) as temporary:
         count = writer(_rows(engine) if rows is None else rows, temporary, on_row or (lambda: None))
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
     return count
 
 

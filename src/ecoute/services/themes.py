@@ -9,7 +9,6 @@ theme of the operator's taxonomy file.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Callable
 
 from ecoute.config import Settings
 from ecoute.errors import BadOption, InvalidThemeCode, NoAnalysedTestimonies, ThemeCodeExists, UnknownProposal
+from ecoute.files import atomic_path, write_atomically
 from ecoute.text import fold
 from ecoute.understanding.discovery import DiscoveryParams, Proposal, current_records, discover
 from ecoute.understanding.taxonomy import GROUPS, Taxonomy, load_taxonomy, operator_path
@@ -46,16 +46,6 @@ class Discovery:
 
 def proposals_path(settings: Settings) -> Path:
     return Path(settings.home) / "themes" / "proposals.json"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _known_phrases(taxonomy: Taxonomy):
@@ -87,7 +77,7 @@ def discover_themes(
     )
     path = proposals_path(settings)
     result = Discovery(proposals, len(records), sentences, path)
-    _write_atomically(path, json.dumps({"version": 1, "params": params.as_dict(), **result.as_dict()}, ensure_ascii=False, indent=2) + "\n")
+    write_atomically(path, json.dumps({"version": 1, "params": params.as_dict(), **result.as_dict()}, ensure_ascii=False, indent=2) + "\n")
     return result
 
 
@@ -212,14 +202,9 @@ def accept_proposal(
         raise ThemeCodeExists(code=code, origin=taxonomy.themes[code].origin, path=str(path))
     entry = theme_entry(proposal, code, group, label_fr, label_en)
     current = path.read_text(encoding="utf-8") if path.exists() else ""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part")
-    try:
+    with atomic_path(path) as temporary:
         temporary.write_text(append_theme_text(current, entry), encoding="utf-8")
-        load_taxonomy(SimpleNamespace(taxonomy=temporary, home=settings.home))
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+        load_taxonomy(SimpleNamespace(taxonomy=temporary, home=settings.home))  # the file must still load
     return Accepted(code, path, entry["phrases"][proposal.language], proposal.language)
 
 

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -234,12 +233,11 @@ class EmbeddingCache:
     def save(self) -> None:
         if self.path is None or not self._dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from ecoute.files import atomic_path
+
         keys = sorted(self.vectors)
-        temporary = self.path.with_name(f".{self.path.name}.part")
-        with temporary.open("wb") as handle:
+        with atomic_path(self.path) as temporary, temporary.open("wb") as handle:
             np.savez(handle, keys=np.array(keys), vectors=np.vstack([self.vectors[k] for k in keys]).astype(np.float32))
-        os.replace(temporary, self.path)
         self._dirty = False
 
 

@@ -402,10 +402,10 @@ def write_model_file(obj: Any, path: str | Path) -> None:
     if path.suffix == ".pkl":
         import pickle
 
-        partial = path.with_name(path.name + ".part")
-        with partial.open("wb") as out:
+        from ecoute.files import atomic_path
+
+        with atomic_path(path) as temporary, temporary.open("wb") as out:
             pickle.dump(obj, out, protocol=5)
-        partial.replace(path)
     else:
         import joblib
 

@@ -10,12 +10,13 @@ and written at most every ``EVERY`` seconds while bytes are read.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from ecoute.files import write_atomically
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -33,10 +34,7 @@ class ImportJobs:
         return self.folder / f"{job_id}.json" if JOB_ID.match(job_id) else None
 
     def _write(self, job: dict[str, Any]) -> None:
-        path = self._path(job["id"])
-        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        temporary.write_text(json.dumps(job), encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomically(self._path(job["id"]), json.dumps(job))
         self._written[job["id"]] = time.monotonic()
 
     def create(self, job: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,6 @@ rules reuse the ironic cues, complaint rules and sarcastic formulas of
 
 from __future__ import annotations
 
-
 from ecoute.pipeline.core import Component, Item, component
 
 MODELS = {"fr": "models/sentiment_fr_v2.pkl", "en": "models/sentiment_en_use_v2.pkl"}
